@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The project's test command: library in sync with the notebooks, every notebook's tests, the console command.
+# Extra arguments go to nbdev_test (e.g. --flags slow).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failed=0; passed=0
+check() { if "$@"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAILED: $*"; fi; }
+
+sync_check() {  # nbdev_export must not change the library
+  local before after
+  before=$(cat graphgan_nb/*.py graphgan_nb/*/*.py | md5sum)
+  nbdev_export || return 1
+  after=$(cat graphgan_nb/*.py graphgan_nb/*/*.py | md5sum)
+  [ "$before" = "$after" ] || { echo "graphgan_nb/ was not in sync with nbs/: run nbdev_export and commit"; return 1; }
+}
+check sync_check
+
+cli_help() { for c in "" quickstart train-mnist sample bench; do graphgan $c --help >/dev/null || return 1; done; }
+check cli_help
+
+readme_check() { python tools/make_readme.py --check; }
+check readme_check
+
+# every notebook is one test; nbdev_test lists the failing ones
+nbs=$(python - <<'PY'
+from nbdev.test import _keep_file
+from nbdev.doclinks import nbglob
+print(len([f for f in nbglob(as_path=True) if _keep_file(f, '.notest')]))
+PY
+)
+out=$(mktemp); nbdev_test --do_print --timing "$@" 2>&1 | tee "$out"; rc=${PIPESTATUS[0]}
+nfail=$(sed -n '/Tests Failed On The Following Notebooks/,$p' "$out" | grep -c '\.ipynb' || true)
+if [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then nfail=1; fi
+passed=$((passed + nbs - nfail)); failed=$((failed + nfail))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
