@@ -30,11 +30,11 @@ def _real_vs_generated(real_images, G, n, seed, path, title):
 
 def _train(args, max_seconds=None):
     from graphgan_nb.gan import GANConfig, GANTrainer, plot_history
-    graphs, images = _digit_graphs(args.digit, args.sources, args.mnist_root, args.limit)
     kw = dict(batch_size=args.batch_size, seed=args.seed, optimizer=args.optimizer)
     if args.lr_d is not None: kw['lr_d'] = args.lr_d
     if args.lr_g is not None: kw['lr_g'] = args.lr_g
-    cfg = GANConfig.paper(args.digit, **kw)
+    cfg = GANConfig.paper(args.digit, **kw)  # checks the settings before any data is loaded
+    graphs, images = _digit_graphs(args.digit, args.sources, args.mnist_root, args.limit)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     tr = GANTrainer(graphs, cfg, out, device=args.device, keep_every=args.keep_every)
     start = tr.epoch; t0 = time.perf_counter()
@@ -98,8 +98,12 @@ def parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/10_cli.ipynb
 def main(argv:list[str]|None=None):
-    "Entry point of the `graphgan` console command."
-    args = parser().parse_args(argv)
+    "Entry point of the `graphgan` console command; bad input ends with a one-line error and exit status 2."
+    ap = parser(); args = ap.parse_args(argv)
+    try: return _run(args)
+    except (ValueError, FileNotFoundError) as e: ap.exit(2, f"graphgan {args.command}: error: {e}\n")
+
+def _run(args):
     if args.command == 'quickstart':
         return _train(args, max_seconds=args.minutes*60)
     if args.command == 'train-mnist':

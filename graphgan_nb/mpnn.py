@@ -43,63 +43,69 @@ def dropout(x:torch.Tensor, # activations
     return x * (keep.to(x.dtype) * 2)
 
 # %% ../nbs/04_mpnn.ipynb
-def _unpack(bits, shape, dtype):
+def _coin_flips(shape, device, dtype):
+    "Keep-masks (1 = keep, 0 = drop) with P(keep) = 1/2, eight from each random byte."
     n = math.prod(shape)
-    return (((bits >> _BITS.to(bits.device)) & 1).view(-1)[:n].view(shape)).to(dtype).mul_(2)
+    r = torch.randint(0, 256, ((n + 7)//8, 1), dtype=torch.uint8, device=device)
+    return ((r >> _BITS.to(device)) & 1).view(-1)[:n].view(shape).to(dtype)  # float: multiplying by it is fastest
 
-def _edge_mlp(P, Q, d, c, Ws, bs, slope, masks):
-    "Post-activation (and post-dropout) edge activations of every f_e layer for one chunk."
+def _edge_mlp(P, Q, d, c, Ws, bs, slope, keep):
+    """Activations `s_l` of every f_e layer for one chunk (dropped entries zeroed; the 1/(1-p) = 2
+    scale of inverted dropout is folded into the next layer's weights and the aggregation)."""
     z = (P.unsqueeze(2) + Q.unsqueeze(1)).addcmul_(d.unsqueeze(-1), c)
     acts = [F.leaky_relu_(z, slope)]
     for l, (W, b) in enumerate(zip(Ws, bs)):
-        if masks is not None: acts[-1].mul_(_unpack(masks[l], acts[-1].shape, acts[-1].dtype))
+        if keep is not None: acts[-1].mul_(keep[l])
         a = acts[-1]
-        acts.append(F.leaky_relu_(torch.addmm(b, a.view(-1, a.shape[-1]), W.t()).view(*a.shape[:-1], -1), slope))
-    if masks is not None: acts[-1].mul_(_unpack(masks[-1], acts[-1].shape, acts[-1].dtype))
+        acts.append(F.leaky_relu_(torch.addmm(b, a.view(-1, a.shape[-1]), W.t(), alpha=1 if keep is None else 2).view(*a.shape[:-1], -1), slope))
+    if keep is not None: acts[-1].mul_(keep[-1])
     return acts
 
 class EdgeAggregate(torch.autograd.Function):
     r"""$m_v = \sum_w A_{vw}\, f_e(h_v, h_w, d_{vw})$ with f_e's first layer given as per-node parts
     (P = A h + b, Q = B h, c), computed in chunks of graphs with recomputation in the backward pass."""
     @staticmethod
-    def forward(ctx, P, Q, d, c, adj, p:float, slope:float, chunk_edges:int, *wb):
+    def forward(ctx, P, Q, d, c, adj, p:float, slope:float, chunk_edges:int, save_budget:int, *wb):
         Ws, bs = wb[0::2], wb[1::2]
-        B, N, _ = P.shape; per = max(1, chunk_edges // (N*N))
-        outs, masks = [], []
+        B, N, _ = P.shape; per = max(1, chunk_edges // (N*N)); scale = 2.0 if p > 0 else 1.0
+        outs, keeps, saved, stored = [], [], [], 0
         for i in range(0, B, per):
             s = slice(i, i + per); k = P[s].shape[0]
-            mk = None
-            if p > 0:  # p = 0.5 masks: one random bit per activation
-                mk = [torch.randint(0, 256, ((k*N*N*f + 7)//8, 1), dtype=torch.uint8, device=P.device)
-                      for f in [P.shape[-1], *[W.shape[0] for W in Ws]]]
-            masks.append(mk)
-            a = _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, slope, mk)[-1]
-            outs.append((adj[s].unsqueeze(2) @ a).squeeze(2))
+            keep = [_coin_flips((k, N, N, f), P.device, P.dtype) for f in [P.shape[-1], *[W.shape[0] for W in Ws]]] if p > 0 else None
+            keeps.append(keep)
+            acts = _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, slope, keep)
+            outs.append((adj[s].unsqueeze(2) @ acts[-1]).squeeze(2))
+            if stored < save_budget: saved.append(acts); stored += sum(a.numel() for a in acts)
+            else: saved.append(None)  # recomputed in the backward pass
         ctx.save_for_backward(P, Q, d, c, adj, *wb)
-        ctx.masks, ctx.slope, ctx.per = masks, slope, per
-        return torch.cat(outs)
+        ctx.keeps, ctx.slope, ctx.per, ctx.scale, ctx.acts = keeps, slope, per, scale, saved
+        m = torch.cat(outs)
+        return m.mul_(scale) if p > 0 else m
 
     @staticmethod
     def backward(ctx, gm):
         P, Q, d, c, adj, *wb = ctx.saved_tensors
-        Ws, bs = wb[0::2], wb[1::2]
+        Ws, bs = wb[0::2], wb[1::2]; sc = ctx.scale
         gP, gQ, gd, gc = torch.empty_like(P), torch.empty_like(Q), torch.empty_like(d), torch.zeros_like(c)
         gW, gb = [torch.zeros_like(W) for W in Ws], [torch.zeros_like(b) for b in bs]
+        lrelu_bw = torch.ops.aten.leaky_relu_backward
         for j, i in enumerate(range(0, P.shape[0], ctx.per)):
-            s = slice(i, i + ctx.per); mk = ctx.masks[j]
-            acts = _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, ctx.slope, mk)
-            g = adj[s].unsqueeze(-1) * gm[s].unsqueeze(2)          # d loss / d a_L  [k, N, N, F_L]
+            s = slice(i, i + ctx.per); keep = ctx.keeps[j]
+            acts = ctx.acts[j] if ctx.acts[j] is not None else _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, ctx.slope, keep)
+            ctx.acts[j] = None
+            g = (adj[s]*sc).unsqueeze(-1) * gm[s].unsqueeze(2)     # d loss / d s_L  [k, N, N, F_L]
             for l in range(len(acts) - 1, -1, -1):
                 a = acts[l]
-                if mk is not None: g = g.mul_(_unpack(mk[l], a.shape, a.dtype))
-                g = torch.where(a > 0, g, g*ctx.slope)              # LeakyReLU' from the sign of its output
+                if keep is not None: g = g.mul_(keep[l])
+                g = lrelu_bw(g, a, ctx.slope, True)                   # LeakyReLU' from the sign of its output
                 if l > 0:
                     g2, a2 = g.view(-1, g.shape[-1]), acts[l-1].view(-1, acts[l-1].shape[-1])
-                    gW[l-1].addmm_(g2.t(), a2); gb[l-1].add_(g2.sum(0))
-                    g = (g2 @ Ws[l-1]).view(*a.shape[:-1], -1)
+                    gW[l-1].addmm_(g2.t(), a2, alpha=sc); gb[l-1].add_(g2.sum(0))
+                    g = torch.mm(g2, Ws[l-1], out=None).view(*a.shape[:-1], -1)
+                    if sc != 1: g.mul_(sc)
             gP[s] = g.sum(2); gQ[s] = g.sum(1); gd[s] = g @ c
             gc.add_(torch.einsum('bvwf,bvw->f', g, d[s]))
-        return (gP, gQ, gd, gc, None, None, None, None, *[t for pair in zip(gW, gb) for t in pair])
+        return (gP, gQ, gd, gc, None, None, None, None, None, *[t for pair in zip(gW, gb) for t in pair])
 
 # %% ../nbs/04_mpnn.ipynb
 class MPNNLayer(nn.Module):
@@ -120,6 +126,7 @@ class MPNNLayer(nn.Module):
         self.fn = _linears([fe[-1] + hidden, *fn, hidden])
         self.impl = 'fast'  # 'reference' runs the straightforward concatenation, for tests and benchmarks
         self.chunk_edges = 2**13  # edges per chunk in the fused edge network
+        self.save_activations = 2**26  # edge activations (floats) kept for backward; beyond this they are recomputed
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -149,7 +156,8 @@ class MPNNLayer(nn.Module):
         p = self.p if self.training else 0.0
         if p not in (0.0, 0.5): raise NotImplementedError(f"dropout {p}: the fused edge network supports 0 and 0.5; use impl='reference'")
         wb = [t for lin in self.fe[1:] for t in (lin.weight, lin.bias)]
-        return EdgeAggregate.apply(P, Q, d, W[:, 2*H], adj, p, self.slope, self.chunk_edges, *wb)
+        budget = self.save_activations if torch.is_grad_enabled() else 0  # nothing to keep without autograd
+        return EdgeAggregate.apply(P, Q, d, W[:, 2*H], adj, p, self.slope, self.chunk_edges, budget, *wb)
 
     def edge_messages_reference(self, h, d):
         "The straightforward f_e: concatenate (h_v, h_w, d_vw) for all N² pairs, then the MLP."
