@@ -77,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
                        description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
                                    'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
-    _add_train_args(q, epochs=1000, out='quickstart', optimizer='adam', lr=(1e-4, 1e-4))
+    _add_train_args(q, epochs=1000, out='quickstart', lr=(3e-5, 1e-4), batch_size=16)
     q.add_argument('--minutes', type=float, default=3.0, help='wall-time budget for training')
     q.set_defaults(sources=['sample'])
     t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',

@@ -49,17 +49,27 @@ def _coin_flips(shape, device, dtype):
     r = torch.randint(0, 256, ((n + 7)//8, 1), dtype=torch.uint8, device=device)
     return ((r >> _BITS.to(device)) & 1).view(-1)[:n].view(shape).to(dtype)  # float: multiplying by it is fastest
 
-def _edge_mlp(P, Q, d, c, Ws, bs, slope, keep):
+def _edge_mlp(P, Q, d, c, Ws, bs, slope, keep, bufs=None):
     """Activations `s_l` of every f_e layer for one chunk (dropped entries zeroed; the 1/(1-p) = 2
-    scale of inverted dropout is folded into the next layer's weights and the aggregation)."""
-    z = (P.unsqueeze(2) + Q.unsqueeze(1)).addcmul_(d.unsqueeze(-1), c)
+    scale of inverted dropout is folded into the next layer's weights and the aggregation).
+    With `bufs` (one flat buffer per layer, reused chunk after chunk) nothing is allocated."""
+    k, N = P.shape[:2]
+    out = lambda l, f: None if bufs is None else bufs[l][:k*N*N*f].view(k, N, N, f)
+    z = torch.add(P.unsqueeze(2), Q.unsqueeze(1), out=out(0, P.shape[-1])).addcmul_(d.unsqueeze(-1), c)
     acts = [F.leaky_relu_(z, slope)]
     for l, (W, b) in enumerate(zip(Ws, bs)):
         if keep is not None: acts[-1].mul_(keep[l])
-        a = acts[-1]
-        acts.append(F.leaky_relu_(torch.addmm(b, a.view(-1, a.shape[-1]), W.t(), alpha=1 if keep is None else 2).view(*a.shape[:-1], -1), slope))
+        a = acts[-1]; o = out(l + 1, W.shape[0])
+        z = torch.addmm(b, a.view(-1, a.shape[-1]), W.t(), alpha=1 if keep is None else 2,
+                        out=None if o is None else o.view(-1, W.shape[0]))
+        acts.append(F.leaky_relu_(z.view(k, N, N, -1), slope))
     if keep is not None: acts[-1].mul_(keep[-1])
     return acts
+
+def _buffers(P, Ws, per):
+    "One flat buffer per f_e layer, big enough for a chunk of `per` graphs."
+    N = P.shape[1]
+    return [P.new_empty(per*N*N*f) for f in [P.shape[-1], *[W.shape[0] for W in Ws]]]
 
 class EdgeAggregate(torch.autograd.Function):
     r"""$m_v = \sum_w A_{vw}\, f_e(h_v, h_w, d_{vw})$ with f_e's first layer given as per-node parts
@@ -69,11 +79,12 @@ class EdgeAggregate(torch.autograd.Function):
         Ws, bs = wb[0::2], wb[1::2]
         B, N, _ = P.shape; per = max(1, chunk_edges // (N*N)); scale = 2.0 if p > 0 else 1.0
         outs, keeps, saved, stored = [], [], [], 0
+        bufs = _buffers(P, Ws, min(per, B)) if save_budget == 0 else None  # nothing kept: reuse the chunk buffers
         for i in range(0, B, per):
             s = slice(i, i + per); k = P[s].shape[0]
             keep = [_coin_flips((k, N, N, f), P.device, P.dtype) for f in [P.shape[-1], *[W.shape[0] for W in Ws]]] if p > 0 else None
             keeps.append(keep)
-            acts = _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, slope, keep)
+            acts = _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, slope, keep, bufs)
             outs.append((adj[s].unsqueeze(2) @ acts[-1]).squeeze(2))
             if stored < save_budget: saved.append(acts); stored += sum(a.numel() for a in acts)
             else: saved.append(None)  # recomputed in the backward pass
@@ -89,9 +100,10 @@ class EdgeAggregate(torch.autograd.Function):
         gP, gQ, gd, gc = torch.empty_like(P), torch.empty_like(Q), torch.empty_like(d), torch.zeros_like(c)
         gW, gb = [torch.zeros_like(W) for W in Ws], [torch.zeros_like(b) for b in bs]
         lrelu_bw = torch.ops.aten.leaky_relu_backward
+        bufs = _buffers(P, Ws, min(ctx.per, P.shape[0])) if any(a is None for a in ctx.acts) else None
         for j, i in enumerate(range(0, P.shape[0], ctx.per)):
             s = slice(i, i + ctx.per); keep = ctx.keeps[j]
-            acts = ctx.acts[j] if ctx.acts[j] is not None else _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, ctx.slope, keep)
+            acts = ctx.acts[j] if ctx.acts[j] is not None else _edge_mlp(P[s], Q[s], d[s], c, Ws, bs, ctx.slope, keep, bufs)
             ctx.acts[j] = None
             g = (adj[s]*sc).unsqueeze(-1) * gm[s].unsqueeze(2)     # d loss / d s_L  [k, N, N, F_L]
             for l in range(len(acts) - 1, -1, -1):
@@ -125,7 +137,7 @@ class MPNNLayer(nn.Module):
         self.fe = _linears([2*hidden + 1, *fe])
         self.fn = _linears([fe[-1] + hidden, *fn, hidden])
         self.impl = 'fast'  # 'reference' runs the straightforward concatenation, for tests and benchmarks
-        self.chunk_edges = 2**13  # edges per chunk in the fused edge network
+        self.chunk_edges, self.chunk_edges_train = 2**13, 2**15  # edges per chunk in the fused edge network (no grad / training), tuned by `graphgan bench`
         self.save_activations = 2**26  # edge activations (floats) kept for backward; beyond this they are recomputed
         self.reset_parameters()
 
@@ -157,7 +169,8 @@ class MPNNLayer(nn.Module):
         if p not in (0.0, 0.5): raise NotImplementedError(f"dropout {p}: the fused edge network supports 0 and 0.5; use impl='reference'")
         wb = [t for lin in self.fe[1:] for t in (lin.weight, lin.bias)]
         budget = self.save_activations if torch.is_grad_enabled() else 0  # nothing to keep without autograd
-        return EdgeAggregate.apply(P, Q, d, W[:, 2*H], adj, p, self.slope, self.chunk_edges, budget, *wb)
+        chunk = self.chunk_edges_train if torch.is_grad_enabled() else self.chunk_edges
+        return EdgeAggregate.apply(P, Q, d, W[:, 2*H], adj, p, self.slope, chunk, budget, *wb)
 
     def edge_messages_reference(self, h, d):
         "The straightforward f_e: concatenate (h_v, h_w, d_vw) for all N² pairs, then the MLP."
