@@ -21,16 +21,19 @@ check cli_help
 readme_check() { python tools/make_readme.py --check; }
 check readme_check
 
-# every notebook is one test; nbdev_test lists the failing ones
-nbs=$(python - <<'PY'
+# every notebook is one test; nbdev_test lists the failing ones; results notebooks (skip_exec) are skipped
+read -r nbs skipped < <(python - <<'PY'
+import json
 from nbdev.test import _keep_file
 from nbdev.doclinks import nbglob
-print(len([f for f in nbglob(as_path=True) if _keep_file(f, '.notest')]))
+fs = [f for f in nbglob(as_path=True) if _keep_file(f, '.notest')]
+skip = sum('skip_exec: true' in ''.join(json.loads(f.read_text())['cells'][0]['source']) for f in fs)
+print(len(fs) - skip, skip)
 PY
 )
 out=$(mktemp); nbdev_test --do_print --timing "$@" 2>&1 | tee "$out"; rc=${PIPESTATUS[0]}
 nfail=$(sed -n '/Tests Failed On The Following Notebooks/,$p' "$out" | grep -c '\.ipynb' || true)
 if [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then nfail=1; fi
 passed=$((passed + nbs - nfail)); failed=$((failed + nfail))
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
