@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv, io, math, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device
@@ -14,7 +15,7 @@ from .mpnn import PRESETS, build_gan, Generator
 
 # %% auto #0
 __all__ = ['GAN_FORMAT', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'load_generator',
-           'plot_history']
+           'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #27bb1954
 @dataclass
@@ -65,6 +66,7 @@ class GANTrainer:
                  device=None, # "cpu", "cuda", ... (default: CUDA when available)
                  resume:bool=True, # continue from `out_dir/last.pt` if it exists
                  keep_every:int=0, # also keep `epoch_XXXX.pt` every this many epochs (0: only last.pt)
+                 meta:dict|None=None, # plain data stored with every checkpoint (e.g. the jet feature scaling)
                 ):
         self.config = config or GANConfig()
         p = PRESETS[self.config.preset]
@@ -78,7 +80,7 @@ class GANTrainer:
         self.G, self.D = (m.to(self.device) for m in build_gan(self.config.preset, self.config.dropout))
         opt = torch.optim.RMSprop if self.config.optimizer == 'rmsprop' else torch.optim.Adam
         self.opt_g, self.opt_d = opt(self.G.parameters(), lr=self.config.lr_g), opt(self.D.parameters(), lr=self.config.lr_d)
-        self.epoch, self.history = 0, []
+        self.epoch, self.history, self.meta = 0, [], dict(meta or {})
         if resume and self.out_dir is not None and (self.out_dir/'last.pt').exists(): self.load(self.out_dir/'last.pt')
 
 # %% ../nbs/05_gan.ipynb #3a61556d
@@ -94,7 +96,7 @@ def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
     return ck
 
 def _state(self:GANTrainer) -> dict:
-    return dict(format=GAN_FORMAT, config=asdict(self.config), epoch=self.epoch, history=self.history,
+    return dict(format=GAN_FORMAT, config=asdict(self.config), epoch=self.epoch, history=self.history, meta=self.meta,
                 generator=self.G.state_dict(), discriminator=self.D.state_dict(),
                 opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict())
 GANTrainer.state_dict = _state
@@ -119,6 +121,7 @@ def _load(self:GANTrainer, path):
     self.G.load_state_dict(ck['generator']); self.D.load_state_dict(ck['discriminator'])
     self.opt_g.load_state_dict(ck['opt_g']); self.opt_d.load_state_dict(ck['opt_d'])
     self.epoch, self.history = ck['epoch'], list(ck['history'])
+    self.meta = dict(ck.get('meta') or self.meta)
 GANTrainer.load = _load
 
 # %% ../nbs/05_gan.ipynb #b88d54c3
@@ -200,3 +203,40 @@ def plot_history(history:list[dict], # `GANTrainer.history` or rows of `history.
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/05_gan.ipynb
+def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
+                   preset:str='jets', # "jets" (zero padding, 3 features) or "jets_masked" (learned mask, 4 features)
+                   scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
+                  ) -> tuple[torch.Tensor, 'JetScaler']:
+    "Training graphs for a jet preset and the scaling that maps them back."
+    from graphgan_nb.data.jets import JetScaler
+    if preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected 'jets' or 'jets_masked', got {preset!r}")
+    scaler = scaler or JetScaler.fit(particle_features)
+    x = scaler.transform(particle_features)
+    return torch.from_numpy(x if preset == 'jets_masked' else x[..., :3].copy()), scaler
+
+@torch.no_grad()
+def sample_jets(G:Generator, # a generator trained on a jet preset
+                scaler, # the `JetScaler` of its training data
+                n:int, # jets to generate
+                seed:int=0, # latent-noise seed
+                batch:int=4096, # jets per generator call (bounds memory)
+               ) -> np.ndarray:
+    "Generate `n` jets as JetNet particle features `[n, 30, 4]`, in batches."
+    g = torch.Generator().manual_seed(seed)
+    dev = next(G.parameters()).device
+    was = G.training; G.eval()
+    try: out = [scaler.inverse(G(G.latent(min(batch, n - i), g, dev)).cpu().numpy()) for i in range(0, n, batch)]
+    finally: G.train(was)
+    return np.concatenate(out)
+
+def load_jet_generator(path:str|Path, # a checkpoint of a jet run (`graphgan train-jets` or `GANTrainer` with `meta`)
+                       device=None,
+                      ) -> tuple[Generator, 'JetScaler', GANConfig, list[dict]]:
+    "Generator, jet scaling, configuration and history from a jet GAN checkpoint."
+    from graphgan_nb.data.jets import JetScaler
+    ck = read_gan_checkpoint(path)
+    if 'scaler' not in (ck.get('meta') or {}): raise ValueError(f"checkpoint {path}: not a jet GAN checkpoint (no jet scaling stored)")
+    G, cfg, hist = load_generator(path, device)
+    return G, JetScaler(**ck['meta']['scaler']), cfg, hist

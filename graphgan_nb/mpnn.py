@@ -227,9 +227,11 @@ class Generator(nn.Module):
                  iters:int=1, # T_g
                  fe:tuple=(64, 128), fn:tuple=(256, 256), # MLP widths, see `MPNNLayer`
                  pos_dims:int=2, negative_slope:float=0.2,
+                 learned_mask:bool=False, # the last output feature is a mask score (> 0: the node exists)
                 ):
         super().__init__()
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
+        self.learned_mask = learned_mask
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, 0.0, negative_slope) for _ in range(iters))
 
     def forward(self, z:torch.Tensor, # latent node features `[B, N, |h|]`
@@ -260,18 +262,26 @@ class Discriminator(nn.Module):
     def __init__(self, n_nodes:int, node_features:int=3, hidden:int=32, iters:int=1,
                  fe:tuple=(64, 128), fn:tuple=(256, 256), pos_dims:int=2, negative_slope:float=0.2,
                  dropout:float=0.5, # dropout inside f_e and f_n
+                 learned_mask:bool=False, # the last input feature is a mask score (> 0: the node exists)
                 ):
         super().__init__()
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
+        self.learned_mask = learned_mask
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, dropout, negative_slope) for _ in range(iters))
 
     def forward(self, x:torch.Tensor, # node features `[B, N, node_features]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
                ) -> torch.Tensor:
         "Score in (0, 1) per graph, `[B]`."
-        s = torch.sigmoid(_iterate(self.layers, F.pad(x, (0, self.hidden - x.shape[-1])), mask, self.slope)[..., 0])
-        if mask is None: return s.mean(1)
-        m = mask.to(s.dtype)
+        m = None if mask is None else mask.to(x.dtype)
+        if self.learned_mask:
+            score = x[..., -1]; x = x[..., :-1]
+            hard = (score > 0).to(x.dtype)
+            soft = (score + 1)/2  # straight-through: the value is 0/1, the gradient reaches every node's score
+            m = hard + soft - soft.detach()
+        adj_mask = None if m is None else m.detach()
+        s = torch.sigmoid(_iterate(self.layers, F.pad(x, (0, self.hidden - x.shape[-1])), adj_mask, self.slope)[..., 0])
+        if m is None: return s.mean(1)
         return (s*m).sum(1) / m.sum(1).clamp(min=1)
 
 # %% ../nbs/04_mpnn.ipynb #576d9299
@@ -280,6 +290,7 @@ PRESETS = {
     'mnist_large': dict(n_nodes=100, node_features=3, hidden=32, iters=1, fe=(96, 160, 192), fn=(256, 256)),
     'superpixels': dict(n_nodes=75, node_features=3, hidden=32, iters=2, fe=(64, 128), fn=(256, 256)),
     'jets':        dict(n_nodes=30, node_features=3, hidden=32, iters=2, fe=(96, 160, 192), fn=(256, 256)),
+    'jets_masked': dict(n_nodes=30, node_features=4, hidden=32, iters=2, fe=(96, 160, 192), fn=(256, 256), learned_mask=True),
 }
 
 def preset_for_digit(digit:int, # MNIST class 0–9
