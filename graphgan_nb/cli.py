@@ -51,6 +51,80 @@ def _train(args, max_seconds=None):
     print(json.dumps(summary, indent=1))
     return summary
 
+# %% ../nbs/10_cli.ipynb
+def _split(n, test_fraction, limit):
+    if not 0 < test_fraction < 1: raise ValueError(f"test-fraction: expected a number in (0, 1), got {test_fraction}")
+    start = n - max(1, int(round(n*test_fraction)))
+    return min(start, limit or start), start
+
+def _train_jets(args):
+    from dataclasses import asdict
+    from graphgan_nb.data.jets import read_jetnet
+    from graphgan_nb.gan import GANConfig, GANTrainer, jet_gan_graphs, sample_jets, plot_history
+    from graphgan_nb.metrics import w1_bootstrap
+    kw = dict(preset=args.preset, batch_size=args.batch_size, seed=args.seed, optimizer=args.optimizer, representation='jets')
+    if args.lr_d is not None: kw['lr_d'] = args.lr_d
+    if args.lr_g is not None: kw['lr_g'] = args.lr_g
+    cfg = GANConfig(**kw)
+    if cfg.preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected jets or jets_masked, got {cfg.preset}")
+    pf, _ = read_jetnet(args.data)
+    n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
+    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset)
+    out = Path(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}'); out.mkdir(parents=True, exist_ok=True)
+    meta = dict(scaler=asdict(sc), data=str(args.data), n_train=n_train, test_start=test_start)
+    tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta)
+    start = tr.epoch; t0 = time.perf_counter()
+    print(f"training {cfg.preset} on {n_train} jets of {args.data} ({cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, "
+          f"batch {cfg.batch_size}) on {tr.device}, from epoch {start}", flush=True)
+    tr.fit(args.epochs, progress=not args.no_progress, max_seconds=None if args.minutes is None else args.minutes*60)
+    took = time.perf_counter() - t0
+    test = pf[test_start:]
+    gen = sample_jets(tr.G.cpu(), sc, len(test), seed=args.seed)
+    n_boot = min(1000, len(test)//2)
+    w = w1_bootstrap(test, gen, n_boot, 10, seed=args.seed)
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    from graphgan_nb.widgets import plot_jet_features
+    fig = plot_jet_features(test, gen, title=f'{cfg.preset}, epoch {tr.epoch}: held-out real vs generated ({len(test)} jets)')
+    fig.savefig(out/'jet_histograms.png', dpi=90); plt.close(fig)
+    if tr.history: fig = plot_history(tr.history, cfg.preset); fig.savefig(out/'losses.png', dpi=100); plt.close(fig)
+    summary = dict(preset=cfg.preset, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device), n_train=n_train,
+                   n_test=len(test), checkpoint=str(out/'last.pt'), figure=str(out/'jet_histograms.png'),
+                   w1_x1e3={f'{k} (N={n_boot})': [round(1e3*v[0], 3), round(1e3*v[1], 3)] for k, v in w.items()},
+                   last=tr.history[-1] if tr.history else None)
+    (out/'summary.json').write_text(json.dumps(summary, indent=1))
+    print(json.dumps(summary, indent=1))
+    return summary
+
+def _sample_jets(args, out):
+    from graphgan_nb.gan import load_jet_generator, sample_jets
+    G, sc, cfg, hist = load_jet_generator(args.checkpoint)
+    gen = sample_jets(G, sc, args.n, seed=args.seed)
+    if out.suffix in ('.hdf5', '.h5'):
+        from graphgan_nb.data.jets import write_jetnet
+        jf = np.zeros((len(gen), 4), np.float32); jf[:, 3] = (gen[..., 3] > 0).sum(1)  # only the multiplicity is known
+        write_jetnet(out, gen, jf)
+    elif out.suffix == '.png':
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        from graphgan_nb.widgets import plot_jet_features
+        fig = plot_jet_features(gen, title=f'{args.n} generated jets, {cfg.preset}, epoch {len(hist)}', labels=('generated',))
+        fig.savefig(out, dpi=90); plt.close(fig)
+    else: raise ValueError(f"out: expected a .hdf5 or .png file for a jet checkpoint, got {out}")
+    print(f"wrote {out}"); return str(out)
+
+def _jet_metrics(args):
+    from graphgan_nb.data.jets import read_jetnet
+    from graphgan_nb.metrics import w1_table, jet_metrics
+    real, _ = read_jetnet(args.real); gen, _ = read_jetnet(args.gen)
+    table = w1_table(real, gen, seed=args.seed)
+    print("W1 ×1e-3, mean ± std over P pairs of N-jet sets (paper Table 2 layout)")
+    print(table.to_string(index=False))
+    m = jet_metrics(real, gen, n=min(1000, len(real)//2, len(gen)), p=10, num_eval_samples=min(50_000, len(real), len(gen)),
+                    efps=not args.no_efps, seed=args.seed)
+    for k, v in m.items(): print(f"{k:28s} {v if isinstance(v, str) else f'{v[0]:.4g} ± {v[1]:.2g}'}")
+    res = dict(table=table.to_dict('records'), metrics={k: (v if isinstance(v, str) else list(v)) for k, v in m.items()})
+    if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
+    return res
+
 # %% ../nbs/10_cli.ipynb #60090523
 def _add_train_args(p, epochs, out, limit=None, optimizer='rmsprop', lr=(None, None), batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
@@ -85,7 +159,42 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops after the current epoch)')
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
     s.add_argument('checkpoint'); s.add_argument('--n', type=int, default=16); s.add_argument('--seed', type=int, default=0)
-    s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, 3]')
+    s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .hdf5 for jets in the JetNet layout')
+    g = sub.add_parser('generate-jets', help='Pythia 8 + FastJet jets into a JetNet HDF5 file (parallel, seeded)',
+                       description='Generate jets of one JetNet class with Pythia 8 and FastJet (pp at 13 TeV, anti-kT, '
+                                   'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file.')
+    g.add_argument('--type', default='g', choices=['g', 'q', 't', 'w', 'z'], help='JetNet class (gluon, light quark, top, W, Z)')
+    g.add_argument('--n', type=int, default=100_000, help='number of jets')
+    g.add_argument('--out', default=None, help='output file (default: data/<type>.hdf5)')
+    g.add_argument('--seed', type=int, default=0, help='run seed (the same seed gives the same file)')
+    g.add_argument('--R', type=float, default=0.4, help='anti-kT radius (0.4 reproduces the real JetNet data; JetNet documents 0.8)')
+    g.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    g.add_argument('--shard-size', type=int, default=1000, help='jets per shard (unit of work and of writing)')
+    g.add_argument('--no-progress', action='store_true')
+    j = sub.add_parser('train-jets', help='train the jet GAN on a JetNet file (resumable)',
+                       description='Train the paper\'s jet MPNN GAN (or the masked variant) on a JetNet HDF5 file. '
+                                   'Rerun the same command to resume.')
+    j.add_argument('--data', required=True, help='JetNet HDF5 file (g.hdf5 from JetNet, or graphgan generate-jets)')
+    j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked'], help='jets: the paper (zero padding); jets_masked: learned mask')
+    j.add_argument('--epochs', type=int, default=100, help='total epochs (a resumed run does only the missing ones)')
+    j.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops after the current epoch)')
+    j.add_argument('--out', default=None, help='output directory (default: runs/jets/<file>_<preset>)')
+    j.add_argument('--batch-size', type=int, default=32)
+    j.add_argument('--optimizer', choices=['rmsprop', 'adam'], default='rmsprop')
+    j.add_argument('--lr-d', type=float, default=None, help='discriminator learning rate (default: the paper\'s 1e-5)')
+    j.add_argument('--lr-g', type=float, default=None, help='generator learning rate (default: the paper\'s 3e-5)')
+    j.add_argument('--seed', type=int, default=0)
+    j.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
+    j.add_argument('--limit', type=int, default=None, help='use at most this many training jets')
+    j.add_argument('--test-fraction', type=float, default=0.3, help='last fraction of the file held out for evaluation')
+    j.add_argument('--keep-every', type=int, default=0, help='also keep epoch_XXXX.pt every this many epochs')
+    j.add_argument('--no-progress', action='store_true')
+    m = sub.add_parser('jet-metrics', help='W1 table (paper Table 2) and jetnet metrics for two JetNet files',
+                       description='Compare two JetNet files (real first): the paper\'s W1 bootstrap table, W1m, W1p, FPD and KPD.')
+    m.add_argument('real'); m.add_argument('gen')
+    m.add_argument('--seed', type=int, default=0)
+    m.add_argument('--no-efps', action='store_true', help='skip FPD/KPD (energy-flow polynomials)')
+    m.add_argument('--out', default=None, help='also write the results as JSON here')
     b = sub.add_parser('bench', help='MPNN speed benchmark (graphs/s, fraction of matmul peak, peak memory)',
                        description='Generator and training throughput of the dense MPNN against the straightforward formulation.')
     b.add_argument('--presets', nargs='+', default=['mnist_small', 'jets'])
@@ -93,6 +202,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--train-batch', type=int, default=32, help='training batch size')
     b.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s choice)')
     b.add_argument('--out', default=None, help='also write the results as JSON here')
+    b.add_argument('--jets', default=None, metavar='HDF5', help='instead: jet GAN vs Pythia jets/s, and metric timings on this JetNet file')
+    b.add_argument('--checkpoint', default=None, help='jet GAN checkpoint for --jets (default: an untrained generator)')
     return ap
 
 # %% ../nbs/10_cli.ipynb #87fe7f1a
@@ -112,10 +223,19 @@ def _run(args):
     if args.command == 'train-mnist':
         if args.out is None: args.out = f'runs/sparse_mnist/digit{args.digit}'
         return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
+    if args.command == 'generate-jets':
+        from graphgan_nb.data.jets import generate_jets
+        out = Path(args.out or f'data/{args.type}.hdf5'); t0 = time.perf_counter()
+        generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress)
+        dt = time.perf_counter() - t0
+        print(f"wrote {args.n} {args.type} jets to {out} in {dt:.0f} s ({args.n/dt:.0f} jets/s)"); return str(out)
+    if args.command == 'train-jets': return _train_jets(args)
+    if args.command == 'jet-metrics': return _jet_metrics(args)
     if args.command == 'sample':
-        from graphgan_nb.gan import load_generator
-        G, cfg, _ = load_generator(args.checkpoint)
+        from graphgan_nb.gan import load_generator, read_gan_checkpoint
         out = Path(args.out)
+        if 'scaler' in (read_gan_checkpoint(args.checkpoint).get('meta') or {}): return _sample_jets(args, out)
+        G, cfg, _ = load_generator(args.checkpoint)
         if out.suffix == '.pt':
             from graphgan_nb.core import atomic_save
             atomic_save(G.sample(args.n, seed=args.seed), out)
@@ -125,6 +245,16 @@ def _run(args):
             fig = plot_digits(sparse_to_image(G.sample(args.n, seed=args.seed)), ncols=min(args.n, 8),
                               title=f'generated digit {cfg.digit}'); fig.savefig(out, dpi=120); plt.close(fig)
         print(f"wrote {out}"); return str(out)
+    if args.command == 'bench' and args.jets:
+        from graphgan_nb.bench import jet_simulation_rates, metric_rates
+        from graphgan_nb.data.jets import read_jetnet
+        if args.threads: import torch; torch.set_num_threads(args.threads)
+        real, _ = read_jetnet(args.jets)
+        half = len(real)//2
+        res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
+        print(json.dumps(res, indent=1))
+        if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
+        return res
     if args.command == 'bench':
         from graphgan_nb.bench import run_benchmark
         return run_benchmark(args.presets, args.batch, args.train_batch, args.threads, args.out)

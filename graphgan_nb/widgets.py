@@ -9,10 +9,12 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 from .data.mnist import MNIST_SOURCES, load_mnist, sparse_mnist, sparse_to_image
+import numpy as np
 from .gan import load_generator, read_gan_checkpoint
 
 # %% auto #0
-__all__ = ['find_checkpoints', 'DigitBrowser']
+__all__ = ['JET_HISTOGRAMS', 'find_checkpoints', 'DigitBrowser', 'jet_feature_values', 'plot_jet_features',
+           'find_jet_checkpoints', 'JetHistograms']
 
 # %% ../nbs/09_widgets.ipynb #03a23f4f
 def find_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
@@ -90,3 +92,112 @@ def _refresh(self:DigitBrowser):
     plt.close(fig)
 DigitBrowser.refresh = _refresh
 DigitBrowser._ipython_display_ = lambda self: display(self.widget)
+
+# %% ../nbs/09_widgets.ipynb
+JET_HISTOGRAMS = {  # key: (axis label, log-scale y)
+    'eta_rel': (r'particle $\eta^\mathrm{rel}$', True),
+    'phi_rel': (r'particle $\phi^\mathrm{rel}$ (rad)', True),
+    'pt_rel': (r'particle $p_\mathrm{T}^\mathrm{rel}$', True),
+    'm_over_pt': (r'jet $m/p_\mathrm{T}$', False),
+    'multiplicity': ('particles per jet (of 30 stored)', False),
+}
+
+def jet_feature_values(particle_features, # JetNet particles `[N, 30, 4]`
+                      ) -> dict[str, np.ndarray]:
+    "The five histogrammed quantities of a jet sample."
+    from graphgan_nb.data.jets import check_jetnet, jet_mass_over_pt
+    pf, _ = check_jetnet(particle_features)
+    real = pf[pf[..., 3] > 0]
+    return dict(eta_rel=real[:, 0], phi_rel=real[:, 1], pt_rel=real[:, 2], m_over_pt=jet_mass_over_pt(pf),
+                multiplicity=(pf[..., 3] > 0).sum(1).astype(float))
+
+def plot_jet_features(real, # real jets `[N, 30, 4]`
+                      gen=None, # generated jets `[M, 30, 4]` (None: real only)
+                      bins:int=40, # bins per histogram (multiplicity: one per integer)
+                      title:str|None=None,
+                      labels:tuple=('real', 'generated'),
+                     ):
+    "Step histograms of the five jet quantities, real vs generated, ratio panels with statistical errors, W1 in each panel."
+    import matplotlib.pyplot as plt
+    from graphgan_nb.metrics import w1
+    try:
+        import mplhep; style = mplhep.style.CMS
+    except ImportError: style = {}
+    vr, vg = jet_feature_values(real), (None if gen is None else jet_feature_values(gen))
+    with plt.style.context(style):
+        fig, axs = plt.subplots(2, 5, figsize=(22, 6.5), gridspec_kw=dict(height_ratios=(3, 1), hspace=0.05), sharex='col', squeeze=False)
+        w1s = {}
+        for c, (k, (label, logy)) in enumerate(JET_HISTOGRAMS.items()):
+            r = vr[k]
+            edges = (np.arange(-0.5, 31) if k == 'multiplicity' else
+                     np.linspace(*np.quantile(r, [0.0005, 0.9995]) if k != 'pt_rel' else (0, np.quantile(r, 0.9995)), bins + 1))
+            ax, rax = axs[0, c], axs[1, c]
+            hr, _ = np.histogram(r, edges); nr = hr.sum()
+            ax.stairs(hr/nr, edges, label=labels[0], color='k', lw=1.5)
+            if vg is not None:
+                g = vg[k]; hg, _ = np.histogram(g, edges); ng = max(hg.sum(), 1)
+                ax.stairs(hg/ng, edges, label=labels[1], color='tab:red', lw=1.5)
+                w1s[k] = w1(r, g) if len(g) else float('inf')
+                ax.text(0.04, 0.94, f'W$_1$ = {w1s[k]:.2e}', transform=ax.transAxes, va='top', fontsize=11)
+                with np.errstate(divide='ignore', invalid='ignore'):
+                    ratio = (hg/ng)/(hr/nr); err = ratio*np.sqrt(1/np.maximum(hg, 1) + 1/np.maximum(hr, 1))
+                centres = (edges[1:] + edges[:-1])/2
+                ok = (hr > 0) & (hg > 0)
+                rax.errorbar(centres[ok], ratio[ok], err[ok], fmt='o', ms=2.5, color='tab:red', lw=1)
+            rax.axhline(1, color='k', lw=0.8); rax.set_ylim(0, 2); rax.set_xlabel(label, fontsize=12)
+            if c == 0: ax.set_ylabel('fraction per bin', fontsize=12); rax.set_ylabel('gen/real', fontsize=11)
+            if logy: ax.set_yscale('log')
+            ax.tick_params(labelsize=10); rax.tick_params(labelsize=10)
+        axs[0, 0].legend(fontsize=11, loc='upper right')
+        if title: fig.suptitle(title, fontsize=13)
+    fig.w1 = w1s
+    return fig
+
+# %% ../nbs/09_widgets.ipynb
+def find_jet_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
+                        ) -> list[Path]:
+    "Jet GAN checkpoints under `root` (those that store a jet scaling), `last.pt` files first."
+    found = []
+    for p in sorted(Path(root).rglob('*.pt')) if Path(root).is_dir() else []:
+        try: ck = read_gan_checkpoint(p)
+        except (ValueError, FileNotFoundError): continue
+        if 'scaler' in (ck.get('meta') or {}): found.append(p)
+    return sorted(found, key=lambda p: (p.name != 'last.pt', str(p)))
+
+class JetHistograms:
+    "Real vs generated jet histograms for a chosen checkpoint and sample size, with W1 in each panel."
+    def __init__(self, real, # real jets `[N, 30, 4]` (held-out test jets)
+                 runs:str|Path='runs', # directory with jet GAN checkpoints, or one checkpoint file
+                 n:int=10_000, # generated jets (also the maximum number of real jets drawn)
+                 checkpoints:list|None=None, # explicit checkpoint paths (default: found under `runs`)
+                ):
+        from graphgan_nb.data.jets import check_jetnet
+        self.real, _ = check_jetnet(real, name='real jets')
+        self.runs = Path(runs)
+        paths = list(checkpoints) if checkpoints is not None else ([self.runs] if self.runs.is_file() else find_jet_checkpoints(self.runs))
+        self.checkpoint = W.Dropdown(options=[(str(p), Path(p)) for p in paths], description='checkpoint', layout=W.Layout(width='520px'))
+        self.n = W.IntSlider(value=min(n, len(self.real)), min=500, max=max(500, len(self.real)), step=500, description='jets',
+                             continuous_update=False)
+        self.seed = W.IntText(value=0, description='seed')
+        self.out = W.Output(); self.w1 = {}; self.message = ''
+        for w in (self.checkpoint, self.n, self.seed): w.observe(lambda _: self.refresh(), 'value')
+        self.widget = W.VBox([W.HBox([self.checkpoint]), W.HBox([self.n, self.seed]), self.out])
+        self.refresh()
+
+    def refresh(self):
+        "Generate `n` jets from the chosen checkpoint and redraw."
+        from graphgan_nb.gan import load_jet_generator, sample_jets
+        n = self.n.value; real = self.real[:n]
+        if self.checkpoint.value is None:
+            gen = None; self.message = f"no jet checkpoint under {self.runs} (train one: graphgan train-jets)"
+        else:
+            G, sc, cfg, hist = load_jet_generator(self.checkpoint.value)
+            gen = sample_jets(G, sc, n, seed=self.seed.value)
+            self.message = f"{self.checkpoint.value.name}: preset {cfg.preset}, epoch {len(hist)}, {n} jets"
+        fig = plot_jet_features(real, gen, title=self.message)
+        self.w1, self.figure = fig.w1, fig
+        self.out.clear_output(wait=True)
+        with self.out: display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self): display(self.widget)
