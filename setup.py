@@ -24,6 +24,9 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
+# hep: event generation (pythia8mc 8.318 ships only a slow source build, 8.317.2 a wheel); metrics: jetnet/energyflow for FPD/KPD
+hep_requirements = (cfg.get('hep_requirements') or '').split()
+metrics_requirements = (cfg.get('metrics_requirements') or '').split()
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -38,7 +41,8 @@ setuptools.setup(
     include_package_data = True,
     package_data = {'graphgan_nb': ['assets/*']},
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require={'hep': hep_requirements, 'metrics': metrics_requirements,
+                    'dev': dev_requirements + hep_requirements + metrics_requirements},
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -15,7 +15,8 @@ from .mpnn import PRESETS, build_gan, Generator
 
 # %% auto #0
 __all__ = ['GAN_FORMAT', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'load_generator',
-           'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator']
+           'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'export_generator',
+           'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #27bb1954
 @dataclass
@@ -240,3 +241,21 @@ def load_jet_generator(path:str|Path, # a checkpoint of a jet run (`graphgan tra
     if 'scaler' not in (ck.get('meta') or {}): raise ValueError(f"checkpoint {path}: not a jet GAN checkpoint (no jet scaling stored)")
     G, cfg, hist = load_generator(path, device)
     return G, JetScaler(**ck['meta']['scaler']), cfg, hist
+
+# %% ../nbs/05_gan.ipynb
+def export_generator(src:str|Path, # a training checkpoint
+                     dst:str|Path, # the generator-only checkpoint to write (atomically)
+                    ) -> Path:
+    "Write a generator-only copy of a GAN checkpoint (config, generator weights, meta, history)."
+    ck = read_gan_checkpoint(src)
+    keep = {k: ck[k] for k in ('format', 'config', 'epoch', 'history', 'generator') if k in ck}
+    keep['meta'] = dict(ck.get('meta') or {}, exported_from=str(src))
+    return atomic_save(keep, dst)
+
+def shipped_jet_generator(preset:str='jets_masked', # which shipped generator
+                         ) -> Path:
+    "Path of the gluon-jet generator shipped inside the package (trained by the results notebook's command)."
+    from importlib.resources import files
+    p = Path(str(files('graphgan_nb') / 'assets' / f'gluon_{preset}.pt'))
+    if not p.is_file(): raise FileNotFoundError(f"no shipped generator for preset {preset!r} ({p}); train one with graphgan train-jets")
+    return p
