@@ -51,7 +51,7 @@ def _train(args, max_seconds=None):
     print(json.dumps(summary, indent=1))
     return summary
 
-# %% ../nbs/10_cli.ipynb
+# %% ../nbs/10_cli.ipynb #1a2c7bb7
 def _split(n, test_fraction, limit):
     if not 0 < test_fraction < 1: raise ValueError(f"test-fraction: expected a number in (0, 1), got {test_fraction}")
     start = n - max(1, int(round(n*test_fraction)))

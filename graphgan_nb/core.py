@@ -57,6 +57,9 @@ def check_graphs(x, # tensor or array that should hold graphs
     return x
 
 # %% ../nbs/00_core.ipynb #66bfdd1c
+def _umask():
+    m = os.umask(0); os.umask(m); return m
+
 def atomic_write(path:str|Path, # destination file; its directory is created if missing
                  write, # callable that writes the content to a binary file object
                 ) -> Path:
@@ -66,6 +69,7 @@ def atomic_write(path:str|Path, # destination file; its directory is created if 
     try:
         with os.fdopen(fd, 'wb') as f:
             write(f); f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the permissions open() would
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)

@@ -205,7 +205,7 @@ def plot_history(history:list[dict], # `GANTrainer.history` or rows of `history.
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_gan.ipynb
+# %% ../nbs/05_gan.ipynb #be7bf324
 def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
                    preset:str='jets', # "jets" (zero padding, 3 features) or "jets_masked" (learned mask, 4 features)
                    scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
@@ -242,7 +242,7 @@ def load_jet_generator(path:str|Path, # a checkpoint of a jet run (`graphgan tra
     G, cfg, hist = load_generator(path, device)
     return G, JetScaler(**ck['meta']['scaler']), cfg, hist
 
-# %% ../nbs/05_gan.ipynb
+# %% ../nbs/05_gan.ipynb #b8280092
 def export_generator(src:str|Path, # a training checkpoint
                      dst:str|Path, # the generator-only checkpoint to write (atomically)
                     ) -> Path:

@@ -93,7 +93,7 @@ def _refresh(self:DigitBrowser):
 DigitBrowser.refresh = _refresh
 DigitBrowser._ipython_display_ = lambda self: display(self.widget)
 
-# %% ../nbs/09_widgets.ipynb
+# %% ../nbs/09_widgets.ipynb #c9a7c595
 JET_HISTOGRAMS = {  # key: (axis label, log-scale y)
     'eta_rel': (r'particle $\eta^\mathrm{rel}$', True),
     'phi_rel': (r'particle $\phi^\mathrm{rel}$ (rad)', True),
@@ -120,6 +120,8 @@ def plot_jet_features(real, # real jets `[N, 30, 4]`
     "Step histograms of the five jet quantities, real vs generated, ratio panels with statistical errors, W1 in each panel."
     import matplotlib.pyplot as plt
     from graphgan_nb.metrics import w1
+    import logging
+    logging.getLogger('matplotlib.font_manager').setLevel(logging.ERROR)  # CMS style asks for fonts many systems lack
     try:
         import mplhep; style = mplhep.style.CMS
     except ImportError: style = {}
@@ -153,7 +155,7 @@ def plot_jet_features(real, # real jets `[N, 30, 4]`
     fig.w1 = w1s
     return fig
 
-# %% ../nbs/09_widgets.ipynb
+# %% ../nbs/09_widgets.ipynb #7b34921b
 def find_jet_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
                         ) -> list[Path]:
     "Jet GAN checkpoints under `root` (those that store a jet scaling), `last.pt` files first."
