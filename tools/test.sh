@@ -7,11 +7,12 @@ failed=0; passed=0
 check() { if "$@"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAILED: $*"; fi; }
 
 sync_check() {  # nbdev_export must not change the library
-  local before after
-  before=$(cat graphgan_nb/*.py graphgan_nb/*/*.py | md5sum)
+  local before; before=$(mktemp -d)
+  cp -r graphgan_nb "$before/"
   nbdev_export || return 1
-  after=$(cat graphgan_nb/*.py graphgan_nb/*/*.py | md5sum)
-  [ "$before" = "$after" ] || { echo "graphgan_nb/ was not in sync with nbs/: run nbdev_export and commit"; return 1; }
+  diff -r -x __pycache__ -x assets "$before/graphgan_nb" graphgan_nb >/dev/null || {
+    diff -r -x __pycache__ -x assets "$before/graphgan_nb" graphgan_nb | head -20
+    echo "graphgan_nb/ was not in sync with nbs/: run nbdev_export and commit"; return 1; }
 }
 check sync_check
 
