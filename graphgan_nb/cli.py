@@ -95,9 +95,9 @@ def _train_jets(args):
     print(json.dumps(summary, indent=1))
     return summary
 
-def _sample_jets(args, out):
+def _sample_jets(args, ck, out):
     from graphgan_nb.gan import load_jet_generator, sample_jets
-    G, sc, cfg, hist = load_jet_generator(args.checkpoint)
+    G, sc, cfg, hist = load_jet_generator(ck)
     gen = sample_jets(G, sc, args.n, seed=args.seed)
     if out.suffix in ('.hdf5', '.h5'):
         from graphgan_nb.data.jets import write_jetnet
@@ -234,8 +234,9 @@ def _run(args):
     if args.command == 'sample':
         from graphgan_nb.gan import load_generator, read_gan_checkpoint
         out = Path(args.out)
-        if 'scaler' in (read_gan_checkpoint(args.checkpoint).get('meta') or {}): return _sample_jets(args, out)
-        G, cfg, _ = load_generator(args.checkpoint)
+        ck = read_gan_checkpoint(args.checkpoint)
+        if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
+        G, cfg, _ = load_generator(ck)
         if out.suffix == '.pt':
             from graphgan_nb.core import atomic_save
             atomic_save(G.sample(args.n, seed=args.seed), out)

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['set_seed', 'default_device', 'cache_dir', 'check_graphs', 'atomic_write', 'atomic_save', 'load_checkpoint']
+__all__ = ['set_seed', 'default_device', 'cache_dir', 'check_graphs', 'atomic_write', 'atomic_save', 'load_checkpoint',
+           'ordered_map']
 
 # %% ../nbs/00_core.ipynb #1871d9a5
 def set_seed(seed:int, # seed for `random`, `numpy` and `torch` (CPU and CUDA)
@@ -96,3 +97,16 @@ def load_checkpoint(path:str|Path, # checkpoint written by `atomic_save`
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError) as e:
         raise ValueError(f"checkpoint {path}: not a readable torch checkpoint, the file is truncated "
                          f"or corrupt ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+
+# %% ../nbs/00_core.ipynb #c11e5c40
+def ordered_map(fn, # a module-level function of one argument
+                tasks:list, # its arguments
+                workers:int|None=None, # processes (default: all cores; 1: in this process)
+               ):
+    "Yield `fn(task)` for each task, in order, computed by up to `workers` spawned processes."
+    import multiprocessing as mp
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    if workers == 1: yield from map(fn, tasks); return
+    pool = mp.get_context('spawn').Pool(workers)
+    try: yield from pool.imap(fn, tasks)
+    finally: pool.terminate()

@@ -183,8 +183,8 @@ GANTrainer.sample = _sample
 def load_generator(path:str|Path, # a checkpoint written by `GANTrainer`
                    device=None, # where to put the generator (default: CPU)
                   ) -> tuple[Generator, GANConfig, list[dict]]:
-    "The generator, its training configuration and its loss history from a GAN checkpoint."
-    ck = read_gan_checkpoint(path)
+    "The generator, its training configuration and its loss history from a GAN checkpoint (a path or one already read)."
+    ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
     cfg = GANConfig(**ck['config'])
     G, _ = build_gan(cfg.preset)
     G.load_state_dict(ck['generator']); G.eval()
@@ -237,9 +237,9 @@ def load_jet_generator(path:str|Path, # a checkpoint of a jet run (`graphgan tra
                       ) -> tuple[Generator, 'JetScaler', GANConfig, list[dict]]:
     "Generator, jet scaling, configuration and history from a jet GAN checkpoint."
     from graphgan_nb.data.jets import JetScaler
-    ck = read_gan_checkpoint(path)
-    if 'scaler' not in (ck.get('meta') or {}): raise ValueError(f"checkpoint {path}: not a jet GAN checkpoint (no jet scaling stored)")
-    G, cfg, hist = load_generator(path, device)
+    ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
+    if 'scaler' not in (ck.get('meta') or {}): raise ValueError(f"checkpoint {path if not isinstance(path, dict) else ''}: not a jet GAN checkpoint (no jet scaling stored)")
+    G, cfg, hist = load_generator(ck, device)
     return G, JetScaler(**ck['meta']['scaler']), cfg, hist
 
 # %% ../nbs/05_gan.ipynb #b8280092

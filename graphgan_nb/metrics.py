@@ -4,9 +4,8 @@
 
 # %% ../nbs/06_metrics.ipynb #0dfe1f52
 from __future__ import annotations
-import math, warnings
 import numpy as np
-from .data.jets import check_jetnet, jet_mass_over_pt
+from .data.jets import check_jetnet, jet_mass_over_pt, invariant_mass
 
 # %% auto #0
 __all__ = ['W1_FEATURES', 'PAPER_BOOTSTRAP', 'w1', 'w1_bootstrap', 'w1_table', 'w1p', 'jet_mass', 'w1m', 'frechet_distance',
@@ -48,8 +47,8 @@ def w1_bootstrap(real, # real jets, JetNet particle features `[M, 30, 4]`
     real, _ = check_jetnet(real, name='real jets')
     gen = real if same else check_jetnet(gen, name='generated jets')[0]
     if n < 1 or p < 1: raise ValueError(f"n and p: expected positive integers, got n={n}, p={p}")
-    mr, mg = jet_mass_over_pt(real), (None if same else jet_mass_over_pt(gen))
-    mg = mr if same else mg
+    mr = jet_mass_over_pt(real)
+    mg = mr if same else jet_mass_over_pt(gen)
     rng = np.random.default_rng(seed)
     out = np.empty((p, 4))
     for k in range(p):
@@ -119,10 +118,7 @@ def jet_mass(jets, # `[N, P, ≥3]` (η, φ, pT[, mass]) per particle, massless 
     "Invariant mass of the summed particle four-vectors `[N]` (`jetnet.utils.jet_features(...)['mass']`)."
     x = np.asarray(jets, np.float64)
     eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]
-    m = x[..., 3] if x.shape[-1] >= 4 else 0*pt
-    mt = np.sqrt(pt**2 + m**2)
-    px, py, pz, e = (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1), (mt*np.cosh(eta)).sum(1)
-    return np.sqrt(np.clip(e**2 - px**2 - py**2 - pz**2, 0, None))
+    return invariant_mass(eta, phi, pt, x[..., 3] if x.shape[-1] >= 4 else 0.0)
 
 def w1m(jets1, # `[N, P, F]` with features (η, φ, pT, [mass])
         jets2, # `[M, P, F]`

@@ -4,14 +4,15 @@
 
 # %% ../../nbs/02_data.jets.ipynb #6d509342
 from __future__ import annotations
-import os, math, tempfile, multiprocessing as mp
+import os, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
 __all__ = ['PARTICLE_FEATURES', 'JET_FEATURES', 'JET_PROCESSES', 'check_jetnet', 'read_jetnet', 'write_jetnet', 'JetNetWriter',
-           'jet_mass_over_pt', 'pythia_settings', 'pythia_jets', 'shard_seed', 'generate_jets', 'JetScaler']
+           'invariant_mass', 'jet_mass_over_pt', 'pythia_settings', 'pythia_jets', 'shard_seed', 'generate_jets',
+           'JetScaler']
 
 # %% ../../nbs/02_data.jets.ipynb #78e0bd03
 PARTICLE_FEATURES = ('eta_rel', 'phi_rel', 'pt_rel', 'mask')
@@ -109,6 +110,14 @@ class JetNetWriter:
     def __exit__(self, typ, *_): self.close(ok=typ is None)
 
 # %% ../../nbs/02_data.jets.ipynb #d78555ce
+def invariant_mass(eta, phi, pt, # per-particle arrays `[N, P]`
+                   m=0.0, # particle masses (0: massless)
+                  ) -> np.ndarray:
+    "Invariant mass `[N]` of the summed (pT, η, φ, m) four-vectors of each row."
+    e = (np.sqrt(pt**2 + m**2)*np.cosh(eta)).sum(1)
+    px, py, pz = (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1)
+    return np.sqrt(np.clip(e**2 - px**2 - py**2 - pz**2, 0, None))
+
 def jet_mass_over_pt(particle_features, # `[N, P, 4]` JetNet particle features (or `[N, P, 3]` without mask)
                     ) -> np.ndarray:
     "Relative jet mass m/pT `[N]` from the particles as massless four-vectors."
@@ -116,8 +125,7 @@ def jet_mass_over_pt(particle_features, # `[N, P, 4]` JetNet particle features (
     if x.ndim != 3 or x.shape[-1] not in (3, 4): raise ValueError(f"particle features: expected shape [N, P, 3 or 4], got {list(x.shape)}")
     eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]
     if x.shape[-1] == 4: pt = pt * (x[..., 3] > 0)
-    px, py, pz, e = (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1), (pt*np.cosh(eta)).sum(1)
-    return np.sqrt(np.clip(e**2 - px**2 - py**2 - pz**2, 0, None))
+    return invariant_mass(eta, phi, pt)
 
 # %% ../../nbs/02_data.jets.ipynb #c832d5f5
 JET_PROCESSES = {
@@ -143,8 +151,7 @@ def pythia_settings(jet_type:str='g', # JetNet class: g (gluon), q (light quark)
 def _wrap(dphi): return (dphi + np.pi) % (2*np.pi) - np.pi
 
 def _jets_from_events(events, R, pt_range, eta_max, n_particles):
-    import awkward as ak, fastjet, vector
-    vector.register_awkward()
+    import awkward as ak, fastjet
     prt = events.prt
     aid = abs(prt.id)
     fs = prt[(prt.status > 0) & (aid != 12) & (aid != 14) & (aid != 16)]
@@ -178,7 +185,8 @@ def pythia_jets(n_jets:int, # jets to return (events are generated until there a
                 settings:list|None=None, # extra Pythia `readString` lines (e.g. a tune)
                ) -> tuple[np.ndarray, np.ndarray]:
     "Generate `n_jets` jets with Pythia 8 + FastJet in the JetNet layout (one process)."
-    import pythia8mc
+    import pythia8mc, vector
+    vector.register_awkward()  # Momentum4D behaviour (pt, eta, phi, mass) for the Awkward records
     if n_jets < 1: raise ValueError(f"n_jets: expected >= 1, got {n_jets}")
     if not 0 < R < 2: raise ValueError(f"R: expected a jet radius in (0, 2), got {R}")
     py = pythia8mc.Pythia('', False)
@@ -212,23 +220,16 @@ def generate_jets(path:str|Path, # output JetNet HDF5 file (written atomically w
                  ) -> Path:
     "Generate `n_jets` Pythia jets in parallel and write them to a JetNet file; same `seed` → same file."
     from tqdm.auto import tqdm
+    from graphgan_nb.core import ordered_map  # imported here: workers need not import torch
     from graphgan_nb.data import jets as mod  # workers import the functions by module name
     pythia_settings(jet_type)
     if n_jets < 1: raise ValueError(f"n_jets: expected >= 1, got {n_jets}")
     sizes = [min(shard_size, n_jets - i) for i in range(0, n_jets, shard_size)]
     tasks = [(k, seed, s, dict(jet_type=jet_type, R=R, **kw)) for k, s in enumerate(sizes)]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     attrs = dict(generator='pythia8mc + fastjet (graphgan_nb)', jet_type=jet_type, seed=seed, R=R, shard_size=shard_size,
                  **{k: str(v) for k, v in kw.items()})
     with JetNetWriter(path, attrs=attrs) as w, tqdm(total=n_jets, disable=not progress, desc=f'{jet_type} jets', unit='jet') as bar:
-        if workers == 1: results = map(mod._pythia_shard, tasks)
-        else:
-            pool = mp.get_context('spawn').Pool(workers)
-            results = pool.imap(mod._pythia_shard, tasks)
-        try:
-            for pf, jf in results: w.append(pf, jf); bar.update(len(pf))
-        finally:
-            if workers > 1: pool.terminate()
+        for pf, jf in ordered_map(mod._pythia_shard, tasks, workers): w.append(pf, jf); bar.update(len(pf))
     return Path(path)
 
 # %% ../../nbs/02_data.jets.ipynb #93c620f0

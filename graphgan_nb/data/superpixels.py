@@ -4,7 +4,6 @@
 
 # %% ../../nbs/03_data.superpixels.ipynb #9b263a3c
 from __future__ import annotations
-import os, multiprocessing as mp
 import numpy as np
 
 # %% auto #0
@@ -46,19 +45,14 @@ def superpixels(images:np.ndarray, # `uint8` images `[B, 28, 28]`
                ) -> tuple[np.ndarray, np.ndarray]:
     "Superpixel graphs `[B, n, 3]` and masks `[B, n]` for a batch of images, in parallel; same result for any `workers`."
     from tqdm.auto import tqdm
+    from graphgan_nb.core import ordered_map  # imported here: workers need not import torch
     from graphgan_nb.data import superpixels as mod  # workers import the function by module name
     images = np.asarray(images)
     if images.ndim != 3 or images.shape[1:] != (28, 28): raise ValueError(f"images: expected [B, 28, 28], got {list(images.shape)}")
     tasks = [(images[i:i+chunk], n, compactness) for i in range(0, len(images), chunk)]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     xs, ms = [], []
     with tqdm(total=len(images), disable=not progress, desc='SLIC superpixels', unit='img') as bar:
-        if workers == 1: results = map(mod._chunk, tasks)
-        else: pool = mp.get_context('spawn').Pool(workers); results = pool.imap(mod._chunk, tasks)
-        try:
-            for x, m in results: xs.append(x); ms.append(m); bar.update(len(x))
-        finally:
-            if workers > 1: pool.terminate()
+        for x, m in ordered_map(mod._chunk, tasks, workers): xs.append(x); ms.append(m); bar.update(len(x))
     x, m = np.concatenate(xs), np.concatenate(ms)
     if progress: print(f"{len(x)} images: {(m.sum(1) < n).mean():.1%} have fewer than {n} superpixels "
                        f"(min {int(m.sum(1).min())}, mean {m.sum(1).mean():.1f})")
