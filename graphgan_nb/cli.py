@@ -12,18 +12,16 @@ import numpy as np
 __all__ = ['parser', 'run', 'main']
 
 # %% ../nbs/10_cli.ipynb #82fd8135
-def _digit_graphs(digit, sources, root, limit=None):
-    from graphgan_nb.data.mnist import load_mnist, sparse_mnist
-    x, _ = load_mnist(digit, tuple(sources), root)
-    return sparse_mnist(x[:limit] if limit else x), x
+def _digit_graphs(digit, sources, root, limit=None, representation='sparse'):
+    from graphgan_nb.data.superpixels import mnist_graphs
+    g, _, _ = mnist_graphs(digit, representation, tuple(sources), root)
+    return g[:limit] if limit else g
 
-def _real_vs_generated(real_images, G, n, seed, path, title):
+def _real_vs_generated(real, G, n, seed, path, title, representation='sparse'):
     import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    from graphgan_nb.data.mnist import sparse_to_image, plot_digits, sparse_mnist
-    real = sparse_to_image(sparse_mnist(real_images[:n]))
-    gen = sparse_to_image(G.sample(n, seed=seed))
-    fig = plot_digits(np.concatenate([real, gen]), ncols=n, title=title)
+    import matplotlib.pyplot as plt, torch
+    from graphgan_nb.data.superpixels import plot_digit_graphs
+    fig = plot_digit_graphs(torch.cat([real[:n], G.sample(n, seed=seed)]), representation, ncols=n, title=title)
     fig.savefig(path, dpi=120); plt.close(fig)
     return path
 
@@ -32,20 +30,21 @@ def _train(args, max_seconds=None):
     kw = dict(batch_size=args.batch_size, seed=args.seed, optimizer=args.optimizer)
     if args.lr_d is not None: kw['lr_d'] = args.lr_d
     if args.lr_g is not None: kw['lr_g'] = args.lr_g
-    cfg = GANConfig.paper(args.digit, **kw)  # checks the settings before any data is loaded
-    graphs, images = _digit_graphs(args.digit, args.sources, args.mnist_root, args.limit)
+    cfg = GANConfig.paper(args.digit, args.representation, **kw)  # checks the settings before any data is loaded
+    graphs = _digit_graphs(args.digit, args.sources, args.mnist_root, args.limit, args.representation)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     tr = GANTrainer(graphs, cfg, out, device=args.device, keep_every=args.keep_every)
     start = tr.epoch; t0 = time.perf_counter()
-    print(f"training digit {args.digit} ({len(graphs)} real graphs, preset {cfg.preset}, {cfg.optimizer} "
+    print(f"training {args.representation} digit {args.digit} ({len(graphs)} real graphs, preset {cfg.preset}, {cfg.optimizer} "
           f"lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}) on {tr.device}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=max_seconds)
     took = time.perf_counter() - t0
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    png = _real_vs_generated(images, tr.G.cpu(), 10, args.seed, out/'real_vs_generated.png',
-                             f'digit {args.digit}: real (top) vs generated (bottom), epoch {tr.epoch}')
+    png = _real_vs_generated(graphs, tr.G.cpu(), 10, args.seed, out/'real_vs_generated.png',
+                             f'{args.representation} digit {args.digit}: real (top) vs generated (bottom), epoch {tr.epoch}',
+                             args.representation)
     if tr.history: fig = plot_history(tr.history, f'digit {args.digit}'); fig.savefig(out/'losses.png', dpi=100); plt.close(fig)
-    summary = dict(digit=args.digit, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device),
+    summary = dict(digit=args.digit, representation=args.representation, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device),
                    checkpoint=str(out/'last.pt'), figure=str(png), last=tr.history[-1] if tr.history else None)
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
@@ -128,6 +127,8 @@ def _jet_metrics(args):
 # %% ../nbs/10_cli.ipynb #60090523
 def _add_train_args(p, epochs, out, limit=None, optimizer='rmsprop', lr=(None, None), batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
+    p.add_argument('--representation', choices=['sparse', 'superpixels'], default='sparse',
+                   help='sparse: 100 brightest pixels; superpixels: 75 SLIC superpixels (cached after the first run)')
     p.add_argument('--epochs', type=int, default=epochs, help='total epochs (a resumed run does only the missing ones)')
     p.add_argument('--out', default=out, help='output directory (checkpoint, history, figures)')
     p.add_argument('--batch-size', type=int, default=batch_size)
@@ -221,7 +222,7 @@ def _run(args):
     if args.command == 'quickstart':
         return _train(args, max_seconds=args.minutes*60)
     if args.command == 'train-mnist':
-        if args.out is None: args.out = f'runs/sparse_mnist/digit{args.digit}'
+        if args.out is None: args.out = f'runs/{args.representation}_mnist/digit{args.digit}'
         return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
     if args.command == 'generate-jets':
         from graphgan_nb.data.jets import generate_jets
@@ -242,9 +243,10 @@ def _run(args):
             atomic_save(G.sample(args.n, seed=args.seed), out)
         else:
             import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-            from graphgan_nb.data.mnist import sparse_to_image, plot_digits
-            fig = plot_digits(sparse_to_image(G.sample(args.n, seed=args.seed)), ncols=min(args.n, 8),
-                              title=f'generated digit {cfg.digit}'); fig.savefig(out, dpi=120); plt.close(fig)
+            from graphgan_nb.data.superpixels import plot_digit_graphs
+            fig = plot_digit_graphs(G.sample(args.n, seed=args.seed), cfg.representation, ncols=min(args.n, 8),
+                                    title=f'generated {cfg.representation} digit {cfg.digit}')
+            fig.savefig(out, dpi=120); plt.close(fig)
         print(f"wrote {out}"); return str(out)
     if args.command == 'bench' and args.jets:
         from graphgan_nb.bench import jet_simulation_rates, metric_rates

@@ -4,10 +4,16 @@
 
 # %% ../../nbs/03_data.superpixels.ipynb #9b263a3c
 from __future__ import annotations
+import hashlib, warnings
+from pathlib import Path
 import numpy as np
+import torch
+from ..core import atomic_write, cache_dir
+from .mnist import MNIST_SOURCES, load_mnist, FullyConnectedDistance
 
 # %% auto #0
-__all__ = ['N_SUPERPIXELS', 'superpixel_graph', 'superpixels']
+__all__ = ['N_SUPERPIXELS', 'REPRESENTATIONS', 'superpixel_graph', 'superpixels', 'superpixel_mnist', 'superpixel_gan_graphs',
+           'draw_superpixels', 'plot_superpixels', 'SuperpixelMNIST', 'mnist_graphs', 'plot_digit_graphs']
 
 # %% ../../nbs/03_data.superpixels.ipynb #888f9abe
 N_SUPERPIXELS = 75
@@ -57,3 +63,137 @@ def superpixels(images:np.ndarray, # `uint8` images `[B, 28, 28]`
     if progress: print(f"{len(x)} images: {(m.sum(1) < n).mean():.1%} have fewer than {n} superpixels "
                        f"(min {int(m.sum(1).min())}, mean {m.sum(1).mean():.1f})")
     return x, m
+
+# %% ../../nbs/03_data.superpixels.ipynb
+def _images_key(images:np.ndarray) -> str:
+    return hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+
+def superpixel_mnist(digits:int|list[int]|None=None, # keep only these classes (None: all ten)
+                     sources:tuple[str,...]=MNIST_SOURCES, # MNIST sources to try, as in `load_mnist`
+                     root:str|Path|None=None, # IDX directory for the "idx" source
+                     n:int=N_SUPERPIXELS, compactness:float=0.1,
+                     cache:bool=True, # read/write the superpixels in the cache directory
+                     workers:int|None=None, # processes for SLIC (default: all cores)
+                     progress:bool=True,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    "Real MNIST as superpixel graphs: `(x [B, n, 3], mask [B, n], labels [B], images [B, 28, 28])`."
+    images, labels = load_mnist(None, sources, root)
+    path = cache_dir('superpixels')/f"superpixels_{_images_key(images)}_n{n}_c{compactness:g}.npz"
+    x = None
+    if cache and path.is_file():
+        try:
+            with np.load(path) as z: x, m = z['x'], z['mask']
+            if x.shape != (len(images), n, 3) or m.shape != (len(images), n): raise ValueError(f"shape {x.shape}")
+        except Exception as e:
+            warnings.warn(f"superpixel cache {path} is unreadable ({type(e).__name__}: {e}); recomputing it"); x = None
+    if x is None:
+        x, m = superpixels(images, n, compactness, workers=workers, progress=progress)
+        if cache: atomic_write(path, lambda f: np.savez_compressed(f, x=x, mask=m))
+    if digits is not None:
+        keep = np.isin(labels, np.atleast_1d(digits))
+        if not keep.any(): raise ValueError(f"digits: no images of class {digits} in the MNIST data")
+        x, m, labels, images = x[keep], m[keep], labels[keep], images[keep]
+    return x, m, labels, images
+
+# %% ../../nbs/03_data.superpixels.ipynb
+def superpixel_gan_graphs(x, # superpixel graphs `[B, n, 3]`
+                          mask, # node masks `[B, n]` (1 = real superpixel)
+                         ) -> torch.Tensor:
+    "Graphs `[B, n, 3]` without padding: each padded node becomes a copy of the graph's darkest real superpixel."
+    x = torch.as_tensor(np.asarray(x, np.float32)); m = torch.as_tensor(np.asarray(mask)) > 0
+    if x.ndim != 3 or x.shape[-1] != 3: raise ValueError(f"x: expected superpixel graphs [B, n, 3], got {list(x.shape)}")
+    if m.shape != x.shape[:2]: raise ValueError(f"mask: expected shape {list(x.shape[:2])}, got {list(m.shape)}")
+    if not m.any(1).all(): raise ValueError(f"mask: graph {int((~m.any(1)).nonzero()[0])} has no real node")
+    darkest = x[..., 2].masked_fill(~m, float('inf')).argmin(1)
+    fill = x[torch.arange(len(x)), darkest]
+    return torch.where(m[..., None], x, fill[:, None, :])
+
+# %% ../../nbs/03_data.superpixels.ipynb
+def draw_superpixels(ax, # a matplotlib axis
+                     graph, # one graph `[n, 3]` (x, y, intensity) in [-1, 1]
+                     mask=None, # `[n]` node mask (None: all nodes)
+                     radius:float=0.12, cmap:str='gray_r'):
+    "Draw one superpixel digit as coloured discs on `ax`."
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Circle
+    g = np.asarray(graph, dtype=float)
+    if mask is not None: g = g[np.asarray(mask) > 0]
+    g = g[np.argsort(g[:, 2], kind='stable')]
+    pc = PatchCollection([Circle((a, b), radius) for a, b in g[:, :2]], cmap=plt.get_cmap(cmap), edgecolor='none')
+    pc.set_array(g[:, 2]); pc.set_clim(-1, 1); ax.add_collection(pc)
+    ax.set_xlim(-1.05, 1.05); ax.set_ylim(-1.05, 1.05); ax.set_aspect('equal'); ax.set_xticks([]); ax.set_yticks([])
+    return pc
+
+def plot_superpixels(graphs, # `[B, n, 3]` superpixel graphs
+                     masks=None, # `[B, n]` node masks (None: all nodes real)
+                     ncols:int=8, title:str|None=None, ax_size:float=1.0):
+    "A grid of superpixel digits drawn as discs; returns the matplotlib figure."
+    import matplotlib.pyplot as plt
+    graphs = np.asarray(graphs.detach().cpu() if isinstance(graphs, torch.Tensor) else graphs); n = len(graphs)
+    nrows = max(1, -(-n // ncols))
+    fig, axs = plt.subplots(nrows, ncols, figsize=(ncols*ax_size, nrows*ax_size + (0.4 if title else 0)), squeeze=False)
+    for i, ax in enumerate(axs.flat):
+        ax.axis('off')
+        if i < n: draw_superpixels(ax, graphs[i], None if masks is None else masks[i])
+    if title: fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+# %% ../../nbs/03_data.superpixels.ipynb
+from torch_geometric.data import Data, InMemoryDataset
+
+class SuperpixelMNIST(InMemoryDataset):
+    "MNIST superpixel graphs (SLIC, at most 75 nodes; features x, y, intensity) as a torch_geometric dataset."
+    def __init__(self, root:str|Path|None=None, # where the processed file is kept (default: the cache)
+                 digits:int|list[int]|None=None, # classes to keep (None: all)
+                 sources:tuple[str,...]=MNIST_SOURCES, # MNIST sources, as in `load_mnist`
+                 mnist_root:str|Path|None=None, # IDX directory, as in `load_mnist`
+                 transform=FullyConnectedDistance()):
+        self.digits = None if digits is None else sorted(np.atleast_1d(digits).tolist())
+        self.sources, self.mnist_root = tuple(sources), mnist_root
+        super().__init__(str(root or cache_dir('superpixel_mnist')), transform=transform)
+        self.load(self.processed_paths[0])
+
+    @property
+    def raw_file_names(self): return []
+    @property
+    def processed_file_names(self):
+        tag = 'all' if self.digits is None else ''.join(map(str, self.digits))
+        return [f"superpixels_n{N_SUPERPIXELS}_{tag}_{'-'.join(self.sources)}.pt"]
+    def download(self): pass
+    def process(self):
+        x, m, y, _ = superpixel_mnist(self.digits, self.sources, self.mnist_root)
+        x = torch.from_numpy(x); m = torch.from_numpy(m) > 0
+        self.save([Data(x=xi[mi], pos=xi[mi, :2].clone(), y=torch.tensor([int(yi)])) for xi, mi, yi in zip(x, m, y)],
+                  self.processed_paths[0])
+
+# %% ../../nbs/03_data.superpixels.ipynb
+REPRESENTATIONS = ('sparse', 'superpixels')
+
+def _check_representation(representation):
+    if representation not in REPRESENTATIONS:
+        raise ValueError(f"representation: expected one of {REPRESENTATIONS}, got {representation!r}")
+
+def mnist_graphs(digits:int|list[int]|None=None, # classes to keep (None: all ten)
+                 representation:str='sparse', # "sparse" (100 brightest pixels) or "superpixels" (75 SLIC nodes)
+                 sources:tuple[str,...]=MNIST_SOURCES, # MNIST sources to try, as in `load_mnist`
+                 root:str|Path|None=None, # IDX directory for the "idx" source
+                 progress:bool=True,
+                ) -> tuple[torch.Tensor, np.ndarray, np.ndarray]:
+    "Fixed-size graphs `[B, N, 3]` of real MNIST digits in one representation, with `labels [B]` and `images [B, 28, 28]`."
+    _check_representation(representation)
+    if representation == 'sparse':
+        from graphgan_nb.data.mnist import sparse_mnist
+        images, labels = load_mnist(digits, sources, root)
+        return sparse_mnist(images), labels, images
+    x, m, labels, images = superpixel_mnist(digits, sources, root, progress=progress)
+    return superpixel_gan_graphs(x, m), labels, images
+
+def plot_digit_graphs(graphs, # `[B, N, 3]` graphs of one representation
+                      representation:str='sparse', ncols:int=8, title:str|None=None, ax_size:float=1.0):
+    "A grid of digits drawn from their graphs: sparse as images, superpixels as discs."
+    _check_representation(representation)
+    if representation == 'superpixels': return plot_superpixels(graphs, None, ncols, title, ax_size)
+    from graphgan_nb.data.mnist import sparse_to_image, plot_digits
+    return plot_digits(sparse_to_image(graphs), ncols, title, ax_size)
