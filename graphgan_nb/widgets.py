@@ -9,6 +9,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 from .data.mnist import MNIST_SOURCES, load_mnist, sparse_mnist, sparse_to_image
+from .data.superpixels import mnist_graphs, draw_superpixels
 import numpy as np
 from .gan import load_generator, read_gan_checkpoint
 
@@ -17,37 +18,53 @@ __all__ = ['JET_HISTOGRAMS', 'find_checkpoints', 'DigitBrowser', 'jet_feature_va
            'find_jet_checkpoints', 'JetHistograms']
 
 # %% ../nbs/09_widgets.ipynb #03a23f4f
-def find_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
-                    ) -> dict[int, list[Path]]:
-    "GAN checkpoints under `root`, grouped by the MNIST digit they were trained on."
-    found: dict[int, list[Path]] = {}
+def _scan_checkpoints(root):
+    "Yield `(path, checkpoint)` for every readable `GANTrainer` checkpoint under `root`."
     for p in sorted(Path(root).rglob('*.pt')) if Path(root).is_dir() else []:
-        try: ck = read_gan_checkpoint(p)
+        try: yield p, read_gan_checkpoint(p)
         except (ValueError, FileNotFoundError): continue  # not ours, or unreadable: not offered
-        if ck['config'].get('digit', -1) >= 0:
-            found.setdefault(ck['config']['digit'], []).append(p)
+
+def find_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
+                     representation:str|None=None, # keep only "sparse" or "superpixels" runs (None: both)
+                    ) -> dict[int, list[Path]]:
+    "MNIST GAN checkpoints under `root`, grouped by the digit they were trained on."
+    found: dict[int, list[Path]] = {}
+    for p, ck in _scan_checkpoints(root):
+        cfg = ck['config']
+        if cfg.get('digit', -1) >= 0 and representation in (None, cfg.get('representation', 'sparse')):
+            found.setdefault(cfg['digit'], []).append(p)
     return found
 
+def _representations(root) -> list[str]:
+    return sorted({ck['config'].get('representation', 'sparse') for _, ck in _scan_checkpoints(root)
+                   if ck['config'].get('digit', -1) >= 0})
+
 class DigitBrowser:
-    "Choose a digit and a checkpoint; see real and generated sparse-MNIST digits side by side."
+    "Choose a representation, a digit and a checkpoint; see real and generated digits side by side."
     def __init__(self, runs:str|Path='runs', # directory with GAN checkpoints (searched recursively)
                  n:int=16, # digits per row
                  sources:tuple=MNIST_SOURCES, # where the real digits come from, as in `load_mnist`
                  digit:int|None=None, # digit shown first (default: the first one with a checkpoint)
+                 representation:str|None=None, # "sparse" or "superpixels" (default: the first with a checkpoint)
                 ):
         self.runs, self.sources, self._real = Path(runs), tuple(sources), {}
-        self.checkpoints = find_checkpoints(self.runs)
+        found = _representations(self.runs)
+        self.representation = W.Dropdown(options=['sparse', 'superpixels'],
+                                          value=representation or (found[0] if found else 'sparse'), description='graphs')
+        self.checkpoints = find_checkpoints(self.runs, self.representation.value)
         first = digit if digit is not None else (min(self.checkpoints) if self.checkpoints else 0)
         self.digit = W.Dropdown(options=list(range(10)), value=first, description='digit')
         self.checkpoint = W.Dropdown(options=[], description='checkpoint', layout=W.Layout(width='420px'))
         self.n = W.IntSlider(value=n, min=4, max=32, step=4, description='per row')
         self.seed = W.IntText(value=0, description='seed')
         self.out = W.Output()
-        self.images_real = self.images_generated = None; self.message = ''; self._busy = False
+        self.images_real = self.images_generated = self.graphs_real = self.graphs_generated = None
+        self.message = ''; self._busy = False
         self._update_checkpoints()
         self.digit.observe(lambda _: (self._update_checkpoints(), self.refresh()), 'value')
+        self.representation.observe(lambda _: (self._rescan(), self.refresh()), 'value')
         for w in (self.checkpoint, self.n, self.seed): w.observe(lambda _: self._busy or self.refresh(), 'value')
-        self.widget = W.VBox([W.HBox([self.digit, self.checkpoint]), W.HBox([self.n, self.seed]), self.out])
+        self.widget = W.VBox([W.HBox([self.representation, self.digit, self.checkpoint]), W.HBox([self.n, self.seed]), self.out])
         self.refresh()
 
 # %% ../nbs/09_widgets.ipynb #f906d0c6
@@ -61,29 +78,42 @@ def _update_checkpoints(self:DigitBrowser):
     finally: self._busy = False
 DigitBrowser._update_checkpoints = _update_checkpoints
 
-def _real_images(self:DigitBrowser, digit):
-    if digit not in self._real:
-        x, _ = load_mnist(digit, self.sources)
-        self._real[digit] = sparse_to_image(sparse_mnist(x[:64]))
-    return self._real[digit]
-DigitBrowser.real_images = _real_images
+def _rescan(self:DigitBrowser):
+    self.checkpoints = find_checkpoints(self.runs, self.representation.value)
+    self._update_checkpoints()
+DigitBrowser._rescan = _rescan
+
+def _real_graphs(self:DigitBrowser, digit):
+    key = (self.representation.value, digit)
+    if key not in self._real:
+        g, _, _ = mnist_graphs(digit, key[0], self.sources, progress=False)
+        self._real[key] = g[:64]
+    return self._real[key]
+DigitBrowser.real_graphs = _real_graphs
 
 def _refresh(self:DigitBrowser):
     "Redraw: a row of real digits and, if a checkpoint is chosen, a row of generated ones."
-    d, n = self.digit.value, self.n.value
-    self.images_real = self.real_images(d)[:n]
+    d, n, rep = self.digit.value, self.n.value, self.representation.value
+    self.graphs_real = self.real_graphs(d)[:n]
     if self.checkpoint.value is None:
-        self.images_generated = None
-        self.message = f"no checkpoint for digit {d} under {self.runs} (train one: graphgan train-mnist --digit {d})"
+        self.graphs_generated = None
+        self.message = (f"no {rep} checkpoint for digit {d} under {self.runs} "
+                        f"(train one: graphgan train-mnist --representation {rep} --digit {d})")
     else:
         G, cfg, hist = load_generator(self.checkpoint.value)
-        self.images_generated = sparse_to_image(G.sample(n, seed=self.seed.value))
-        self.message = f"digit {d}: {self.checkpoint.value.name}, epoch {len(hist)}, preset {cfg.preset}"
-    rows = [self.images_real] + ([self.images_generated] if self.images_generated is not None else [])
+        self.graphs_generated = G.sample(n, seed=self.seed.value)
+        self.message = f"{rep} digit {d}: {self.checkpoint.value.name}, epoch {len(hist)}, preset {cfg.preset}"
+    sparse = rep == 'sparse'
+    self.images_real = sparse_to_image(self.graphs_real) if sparse else None
+    self.images_generated = sparse_to_image(self.graphs_generated) if sparse and self.graphs_generated is not None else None
+    rows = [self.graphs_real] + ([self.graphs_generated] if self.graphs_generated is not None else [])
     fig, axs = plt.subplots(len(rows), n, figsize=(n*0.8, len(rows)*0.9 + 0.4), squeeze=False)
-    for r, imgs in enumerate(rows):
+    for r, graphs in enumerate(rows):
+        imgs = sparse_to_image(graphs) if sparse else None
         for i, ax in enumerate(axs[r]):
-            ax.imshow(imgs[i], cmap='gray_r', vmin=0, vmax=1); ax.set_xticks([]); ax.set_yticks([])
+            if sparse: ax.imshow(imgs[i], cmap='gray_r', vmin=0, vmax=1)
+            else: draw_superpixels(ax, graphs[i])
+            ax.set_xticks([]); ax.set_yticks([])
         axs[r, 0].set_ylabel(['real', 'generated'][r])
     fig.suptitle(self.message, fontsize=9); fig.tight_layout()
     self.figure = fig
@@ -159,11 +189,7 @@ def plot_jet_features(real, # real jets `[N, 30, 4]`
 def find_jet_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
                         ) -> list[Path]:
     "Jet GAN checkpoints under `root` (those that store a jet scaling), `last.pt` files first."
-    found = []
-    for p in sorted(Path(root).rglob('*.pt')) if Path(root).is_dir() else []:
-        try: ck = read_gan_checkpoint(p)
-        except (ValueError, FileNotFoundError): continue
-        if 'scaler' in (ck.get('meta') or {}): found.append(p)
+    found = [p for p, ck in _scan_checkpoints(root) if 'scaler' in (ck.get('meta') or {})]
     return sorted(found, key=lambda p: (p.name != 'last.pt', str(p)))
 
 class JetHistograms:
