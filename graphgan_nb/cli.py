@@ -124,7 +124,7 @@ def _jet_metrics(args):
     if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
     return res
 
-# %% ../nbs/10_cli.ipynb
+# %% ../nbs/10_cli.ipynb #aefc88b0
 def _train_classifier(args):
     import shutil
     from graphgan_nb.data.superpixels import mnist_graphs, _images_key

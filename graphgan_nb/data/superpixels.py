@@ -64,7 +64,7 @@ def superpixels(images:np.ndarray, # `uint8` images `[B, 28, 28]`
                        f"(min {int(m.sum(1).min())}, mean {m.sum(1).mean():.1f})")
     return x, m
 
-# %% ../../nbs/03_data.superpixels.ipynb
+# %% ../../nbs/03_data.superpixels.ipynb #c68a939f
 def _images_key(images:np.ndarray) -> str:
     return hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
 
@@ -95,7 +95,7 @@ def superpixel_mnist(digits:int|list[int]|None=None, # keep only these classes (
         x, m, labels, images = x[keep], m[keep], labels[keep], images[keep]
     return x, m, labels, images
 
-# %% ../../nbs/03_data.superpixels.ipynb
+# %% ../../nbs/03_data.superpixels.ipynb #8d2757a1
 def superpixel_gan_graphs(x, # superpixel graphs `[B, n, 3]`
                           mask, # node masks `[B, n]` (1 = real superpixel)
                          ) -> torch.Tensor:
@@ -108,7 +108,7 @@ def superpixel_gan_graphs(x, # superpixel graphs `[B, n, 3]`
     fill = x[torch.arange(len(x)), darkest]
     return torch.where(m[..., None], x, fill[:, None, :])
 
-# %% ../../nbs/03_data.superpixels.ipynb
+# %% ../../nbs/03_data.superpixels.ipynb #1bdd54a1
 def draw_superpixels(ax, # a matplotlib axis
                      graph, # one graph `[n, 3]` (x, y, intensity) in [-1, 1]
                      mask=None, # `[n]` node mask (None: all nodes)
@@ -140,7 +140,7 @@ def plot_superpixels(graphs, # `[B, n, 3]` superpixel graphs
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/03_data.superpixels.ipynb
+# %% ../../nbs/03_data.superpixels.ipynb #ca80e91f
 from torch_geometric.data import Data, InMemoryDataset
 
 class SuperpixelMNIST(InMemoryDataset):
@@ -168,7 +168,7 @@ class SuperpixelMNIST(InMemoryDataset):
         self.save([Data(x=xi[mi], pos=xi[mi, :2].clone(), y=torch.tensor([int(yi)])) for xi, mi, yi in zip(x, m, y)],
                   self.processed_paths[0])
 
-# %% ../../nbs/03_data.superpixels.ipynb
+# %% ../../nbs/03_data.superpixels.ipynb #acebe1c7
 REPRESENTATIONS = ('sparse', 'superpixels')
 
 def _check_representation(representation):
