@@ -24,7 +24,7 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
-# hep: event generation (pythia8mc 8.318 ships only a slow source build, 8.317.2 a wheel); metrics: jetnet/energyflow for FPD/KPD
+# hep: event generation and ROOT tables (pythia8mc 8.318 ships only a slow source build, 8.317.2 a wheel); metrics: jetnet/energyflow for FPD/KPD, captum to check TracIn
 hep_requirements = (cfg.get('hep_requirements') or '').split()
 metrics_requirements = (cfg.get('metrics_requirements') or '').split()
 
