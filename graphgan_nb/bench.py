@@ -12,7 +12,7 @@ from .gan import lsgan_d_loss, lsgan_g_loss
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
-           'jet_simulation_rates', 'metric_rates']
+           'jet_simulation_rates', 'metric_rates', 'tracin_rates']
 
 # %% ../nbs/11_bench.ipynb #5759835b
 def matmul_gflops(n:int=2048, # square matrix size
@@ -160,4 +160,40 @@ def metric_rates(real, # real jets `[N, 30, 4]` (100k for the paper-sized measur
         res['jetnet_w1p_s'] = took(lambda: je.w1p(a, b, real[..., 3], gen[..., 3], num_eval_samples=num_eval_samples))
         res['jetnet_w1m_s'] = took(lambda: je.w1m(a, b, num_eval_samples=num_eval_samples))
     res['w1p_speedup'], res['w1m_speedup'] = res['jetnet_w1p_s']/res['w1p_s'], res['jetnet_w1m_s']/res['w1m_s']
+    return res
+
+# %% ../nbs/11_bench.ipynb
+def tracin_rates(checkpoints:list[dict], # GCN checkpoints `{epoch, lr, state}` (`train_gcn`)
+                 x, mask, y, # scaled events to score
+                 n_tracincp:int=500, # events for the slow TracInCP (it is per-example)
+                 batch_size:int=256) -> dict:
+    "Self-influence events/s: closed form vs Captum TracInCPFast and TracInCP (last layer), and rank agreement."
+    import tempfile
+    import numpy as np
+    from scipy.stats import spearmanr
+    from torch.utils.data import TensorDataset, DataLoader
+    from captum.influence import TracInCPFast, TracInCP
+    from graphgan_nb.gcn import EventGCN
+    from graphgan_nb.tracin import self_influence
+    x, mask, y = torch.as_tensor(x), torch.as_tensor(mask), torch.as_tensor(y)
+    def load(model, path):
+        ck = torch.load(path, weights_only=True); model.load_state_dict(ck['state']); model.eval(); return ck['lr']
+    t0 = time.perf_counter(); ours = self_influence(checkpoints, x, mask, y, bias=False); t_ours = time.perf_counter() - t0
+    res = dict(n_events=len(x), n_checkpoints=len(checkpoints), ours_events_per_s=len(x)/t_ours)
+    with tempfile.TemporaryDirectory() as d:
+        paths = []
+        for ck in checkpoints:
+            p = f"{d}/ck_{ck['epoch']:04d}.pt"; torch.save(dict(state=ck['state'], lr=ck['lr']), p); paths.append(p)
+        F_ = x.shape[-1]; H = checkpoints[0]['state']['conv1.lin.weight'].shape[0]
+        ds = TensorDataset(x, mask, y)
+        fast = TracInCPFast(EventGCN(F_, H), 'fc', ds, paths, load, loss_fn=torch.nn.CrossEntropyLoss(reduction='sum'), batch_size=batch_size)
+        t0 = time.perf_counter(); cf = fast.self_influence(DataLoader(ds, batch_size=batch_size)).numpy(); t_fast = time.perf_counter() - t0
+        k = min(n_tracincp, len(x)); dk = TensorDataset(x[:k], mask[:k], y[:k])
+        slow = TracInCP(EventGCN(F_, H), dk, paths, load, layers=['fc'], loss_fn=torch.nn.CrossEntropyLoss(reduction='sum'), batch_size=1)
+        t0 = time.perf_counter(); cs = slow.self_influence(DataLoader(dk, batch_size=1)).numpy(); t_slow = time.perf_counter() - t0
+    res.update(tracincpfast_events_per_s=len(x)/t_fast, tracincp_events_per_s=k/t_slow,
+               speedup_vs_tracincpfast=t_fast/t_ours, speedup_vs_tracincp=(t_slow/k)/(t_ours/len(x)),
+               spearman_vs_tracincpfast=float(spearmanr(ours, cf).statistic),
+               spearman_vs_tracincp=float(spearmanr(ours[:k], cs).statistic),
+               max_rel_diff_vs_tracincpfast=float(np.abs(ours - cf).max()/np.abs(cf).max()))
     return res

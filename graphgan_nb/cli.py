@@ -162,6 +162,33 @@ def _gfd(args):
     if args.out: Path(args.out).write_text(json.dumps(rows, indent=1))
     return rows
 
+# %% ../nbs/10_cli.ipynb
+def _tracin_experiment(args):
+    import pandas as pd
+    from graphgan_nb.data.susy import read_events, load_events_sample
+    from graphgan_nb.gcn import GCNConfig, event_splits
+    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection
+    events = read_events(args.events) if args.events else load_events_sample()
+    cfg = GCNConfig(epochs=args.epochs, batch_size=args.batch_size)  # checked before the long part
+    train, test, _, _ = event_splits(events, args.test_fraction, args.split_seed)
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    print(f"{len(events)} events ({int(events.label.sum())} signal): {len(train[0])} train, {len(test[0])} test; "
+          f"{args.epochs} epochs, seeds {args.seeds}", flush=True)
+    t0 = time.perf_counter()
+    res = run_experiment(train, test, cfg, tuple(args.seeds), tuple(args.rst_fractions), progress=not args.no_progress)
+    res.to_csv(out/'results.csv', index=False)
+    table = summarize(res); table.to_csv(out/'summary.csv')
+    summary = dict(events=str(args.events or 'shipped sample'), n_train=len(train[0]), n_test=len(test[0]), epochs=args.epochs,
+                   seeds=args.seeds, seconds=round(time.perf_counter() - t0, 1), results=str(out/'results.csv'))
+    if not args.no_mislabel:
+        md = mislabel_detection(train, cfg)
+        summary['mislabel_found'] = {f'top {k:.0%}': v for k, v in md['found'].items()}
+    (out/'summary.json').write_text(json.dumps(summary, indent=1))
+    with pd.option_context('display.width', 200, 'display.max_columns', 30):
+        print((table*pd.Series({c: 100 if c[0] in ('accuracy', 'f1', 'precision', 'recall', 'auroc') else 1 for c in table.columns})).round(2))
+    print(json.dumps(summary, indent=1))
+    return summary
+
 # %% ../nbs/10_cli.ipynb #60090523
 def _add_train_args(p, epochs, out, limit=None, optimizer='rmsprop', lr=(None, None), batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
@@ -209,6 +236,33 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument('--out', default=None, help='classifier file (default: runs/classifier/monet_<representation>.pt)')
     c.add_argument('--install', action='store_true', help='also copy the weights into the package (graphgan_nb/assets)')
     c.add_argument('--no-progress', action='store_true')
+    e = sub.add_parser('generate-events', help='SUSY signal and top background events (Pythia 8 + detector) into a Parquet table',
+                       description='Generate chargino-neutralino (Wh) signal, ttbar and single-top events with Pythia 8, pass them '
+                                   'through the parametric detector and the one-lepton + 2 b-jet + MET selection, and write the '
+                                   'selected events (Parquet, with a JSON of cross-sections and cutflows beside it).')
+    e.add_argument('--signal', type=int, default=36_000, help='signal events to generate (about 23%% are selected)')
+    e.add_argument('--ttbar', type=int, default=140_000, help='ttbar events to generate (about 6%% are selected)')
+    e.add_argument('--singletop', type=int, default=40_000, help='single-top events to generate (about 0.7%% are selected)')
+    e.add_argument('--out', default='data/susy_events.parquet')
+    e.add_argument('--seed', type=int, default=0)
+    e.add_argument('--m-chargino', type=float, default=700., help='mass of the wino-like chargino/neutralino2 (GeV)')
+    e.add_argument('--m-lsp', type=float, default=200., help='mass of the bino LSP (GeV)')
+    e.add_argument('--no-mpi', action='store_true', help='switch off multiparton interactions (4x faster, no underlying event)')
+    e.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    e.add_argument('--shard-size', type=int, default=2000)
+    e.add_argument('--no-progress', action='store_true')
+    x = sub.add_parser('tracin-experiment', help='GNN-FT / RST / IRST with TracIn self-influence, and mislabel detection',
+                       description='The attribution paper\'s experiment on an event table: train the GCN on all training events '
+                                   '(FT), on random subsets (RST) and on random subsets pruned by TracIn self-influence (IRST), '
+                                   'for several seeds; write results.csv, summary.csv and summary.json.')
+    x.add_argument('--events', default=None, help='event table (.parquet/.csv/.root; default: the sample shipped with the package)')
+    x.add_argument('--out', default='runs/tracin')
+    x.add_argument('--epochs', type=int, default=100); x.add_argument('--batch-size', type=int, default=128)
+    x.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3])
+    x.add_argument('--rst-fractions', type=float, nargs='+', default=[0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05])
+    x.add_argument('--test-fraction', type=float, default=0.2); x.add_argument('--split-seed', type=int, default=0)
+    x.add_argument('--no-mislabel', action='store_true', help='skip the mislabel-detection check')
+    x.add_argument('--no-progress', action='store_true')
     f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
                        description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
                                    'real halves and nearest other digit on the same reference, and generated vs all real digits.')
@@ -294,6 +348,16 @@ def _run(args):
     if args.command == 'train-jets': return _train_jets(args)
     if args.command == 'train-classifier': return _train_classifier(args)
     if args.command == 'gfd': return _gfd(args)
+    if args.command == 'tracin-experiment': return _tracin_experiment(args)
+    if args.command == 'generate-events':
+        from graphgan_nb.data.susy import generate_events
+        n = {k: v for k, v in dict(signal=args.signal, ttbar=args.ttbar, singletop=args.singletop).items() if v > 0}
+        t0 = time.perf_counter()
+        df = generate_events(args.out, n, args.seed, args.shard_size, args.workers, not args.no_mpi, args.m_chargino, args.m_lsp,
+                             progress=not args.no_progress)
+        dt = time.perf_counter() - t0
+        print(f"wrote {len(df)} selected events ({int(df.label.sum())} signal) to {args.out} from {sum(n.values())} generated "
+              f"in {dt:.0f} s ({sum(n.values())/dt:.0f} events/s)"); return args.out
     if args.command == 'jet-metrics': return _jet_metrics(args)
     if args.command == 'sample':
         from graphgan_nb.gan import load_generator, read_gan_checkpoint

@@ -14,8 +14,8 @@ import numpy as np
 from .gan import load_generator, read_gan_checkpoint
 
 # %% auto #0
-__all__ = ['JET_HISTOGRAMS', 'find_checkpoints', 'DigitBrowser', 'jet_feature_values', 'plot_jet_features',
-           'find_jet_checkpoints', 'JetHistograms']
+__all__ = ['JET_HISTOGRAMS', 'OBJECT_STYLE', 'find_checkpoints', 'DigitBrowser', 'jet_feature_values', 'plot_jet_features',
+           'find_jet_checkpoints', 'JetHistograms', 'draw_event', 'EventBrowser']
 
 # %% ../nbs/09_widgets.ipynb #03a23f4f
 def _scan_checkpoints(root):
@@ -226,6 +226,87 @@ class JetHistograms:
         self.w1, self.figure = fig.w1, fig
         self.out.clear_output(wait=True)
         with self.out: display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self): display(self.widget)
+
+# %% ../nbs/09_widgets.ipynb
+OBJECT_STYLE = {'jet': ('o', 'tab:blue'), 'b-jet': ('s', 'tab:red'), 'lepton': ('^', 'tab:green'), 'MET': ('*', 'tab:purple')}
+_NODE_TYPE = ['jet', 'jet', 'jet', 'b-jet', 'b-jet', 'lepton', 'MET']
+
+def draw_event(ax, # a matplotlib axis
+               nodes, # raw node features `[7, 6]` (pT, η, φ, b-tag, mass, type) from `event_graphs`
+               mask, # `[7]` node mask
+               title:str|None=None, pt_scale:float=300.):
+    "Draw one event in the η–φ plane: a marker per object type, area ∝ pT."
+    nodes, mask = np.asarray(nodes), np.asarray(mask)
+    for t, (marker, color) in OBJECT_STYLE.items():
+        k = [i for i in range(7) if mask[i] > 0 and _NODE_TYPE[i] == t]
+        if k: ax.scatter(nodes[k, 1], nodes[k, 2], s=40 + 400*nodes[k, 0]/pt_scale, marker=marker, color=color,
+                         alpha=0.7, edgecolor='k', label=t)
+    ax.set_xlim(-3, 3); ax.set_ylim(-np.pi, np.pi); ax.set_xlabel(r'$\eta$'); ax.set_ylabel(r'$\phi$ (rad)')
+    if title: ax.set_title(title, fontsize=8)
+
+class EventBrowser:
+    "Page through events by TracIn self-influence: η–φ pictures, features, label, score; discarded vs kept histograms."
+    def __init__(self, events, # event table (`read_events`), one row per training event
+                 influence, # self-influence `[n]` of those events
+                 scores=None, # classifier signal probability `[n]` (optional)
+                 discard:float=0.2, # share of highest-influence events counted as discarded
+                 per_page:int=6):
+        from graphgan_nb.data.susy import event_graphs
+        self.events = events.reset_index(drop=True)
+        self.influence = np.asarray(influence, np.float64)
+        if len(self.influence) != len(self.events): raise ValueError(f"influence: expected {len(self.events)} values (one per event), got {len(self.influence)}")
+        self.scores = None if scores is None else np.asarray(scores, np.float64)
+        self.nodes, self.mask, self.labels = event_graphs(self.events)
+        self.order = np.argsort(-self.influence, kind='stable')
+        self.rank = np.empty(len(self.order), int); self.rank[self.order] = np.arange(len(self.order))
+        self.discarded = self.rank < int(round(discard*len(self.order)))
+        self.per_page = per_page
+        self.cls = W.Dropdown(options=[('all', -1), ('signal', 1), ('background', 0)], value=-1, description='class')
+        self.start = W.IntSlider(value=0, min=0, max=max(0, len(self.order) - 1), description='from rank', continuous_update=False)
+        self.prev, self.next = W.Button(description='◀ previous'), W.Button(description='next ▶')
+        self.variable = W.Dropdown(options=['met', 'mt', 'm_bb', 'lep_pt', 'b1_pt', 'n_jets'], value='met', description='compare')
+        self.out = W.Output()
+        self.prev.on_click(lambda _: self._page(-1)); self.next.on_click(lambda _: self._page(+1))
+        for w in (self.cls, self.start, self.variable): w.observe(lambda _: self.refresh(), 'value')
+        self.widget = W.VBox([W.HBox([self.cls, self.start]), W.HBox([self.prev, self.next, self.variable]), self.out])
+        self.refresh()
+
+    def _page(self, step):
+        self.start.value = int(np.clip(self.start.value + step*self.per_page, self.start.min, self.start.max))
+
+    def candidates(self) -> np.ndarray:
+        "Event indices of the chosen class, highest influence first."
+        c = self.cls.value
+        return self.order if c < 0 else self.order[self.labels[self.order] == c]
+
+    def refresh(self):
+        "Redraw the page of events and the discarded-vs-kept histogram."
+        import pandas as pd
+        cand = self.candidates()
+        self.shown = cand[self.start.value:self.start.value + self.per_page]
+        fig = plt.figure(figsize=(13, 6.5)); gs = fig.add_gridspec(2, 4)
+        for j, i in enumerate(self.shown):
+            ax = fig.add_subplot(gs[j//3, j % 3])
+            sc = '' if self.scores is None else f', score {self.scores[i]:.2f}'
+            draw_event(ax, self.nodes[i], self.mask[i],
+                       f"rank {self.rank[i]}: {'signal' if self.labels[i] else 'background'} ({self.events.process[i] if 'process' in self.events else ''}){sc}")
+        if len(self.shown): fig.axes[0].legend(fontsize=7, loc='upper right')
+        ax = fig.add_subplot(gs[:, 3]); v = self.variable.value
+        vals = self.events[v].to_numpy(float) if v in self.events else np.zeros(len(self.events))
+        bins = np.linspace(*np.quantile(vals, [0.005, 0.995]), 30) if np.ptp(vals) > 0 else 10
+        ax.hist(vals[~self.discarded], bins, density=True, histtype='step', lw=1.5, label='kept')
+        ax.hist(vals[self.discarded], bins, density=True, histtype='step', lw=1.5, label='discarded')
+        ax.set_xlabel(v + (' (GeV)' if v not in ('n_jets',) else '')); ax.set_ylabel('density'); ax.legend()
+        self.hist_counts = (int((~self.discarded).sum()), int(self.discarded.sum()))
+        fig.tight_layout(); self.figure = fig
+        cols = [c for c in ('process', 'label', 'met', 'mt', 'm_bb', 'lep_pt', 'b1_pt', 'b2_pt', 'j1_pt') if c in self.events]
+        self.table = self.events.loc[self.shown, cols].assign(influence=self.influence[self.shown], rank=self.rank[self.shown])
+        if self.scores is not None: self.table['score'] = self.scores[self.shown]
+        self.out.clear_output(wait=True)
+        with self.out: display(fig); display(self.table.round(3))
         plt.close(fig)
 
     def _ipython_display_(self): display(self.widget)

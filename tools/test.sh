@@ -16,7 +16,7 @@ sync_check() {  # nbdev_export must not change the library
 }
 check sync_check
 
-cli_help() { for c in "" quickstart train-mnist train-classifier gfd sample generate-jets train-jets jet-metrics bench; do graphgan $c --help >/dev/null || return 1; done; }
+cli_help() { for c in "" quickstart train-mnist train-classifier gfd generate-events tracin-experiment sample generate-jets train-jets jet-metrics bench; do graphgan $c --help >/dev/null || return 1; done; }
 check cli_help
 
 readme_check() { python tools/make_readme.py --check; }

@@ -11,7 +11,7 @@ from ..core import atomic_write, cache_dir
 # %% auto #0
 __all__ = ['SUSY_PROCESSES', 'PROCESS_LABEL', 'DETECTOR', 'INVISIBLE', 'EVENT_COLUMNS', 'NODES', 'NODE_FEATURES', 'slha_text',
            'write_slha', 'susy_settings', 'open_fraction', 'detector', 'simulate_events', 'generate_events',
-           'read_events', 'event_graphs', 'EventScaler']
+           'read_events', 'event_graphs', 'EventScaler', 'load_events_sample']
 
 # %% ../../nbs/03a_data.susy.ipynb
 def slha_text(m_chargino: float = 700.0, m_lsp: float = 200.0, m_heavy: float = 5000.0,
@@ -516,3 +516,9 @@ class EventScaler:
         return cls(v.mean(0).tolist(), np.where(v.std(0) > 1e-8, v.std(0), 1.).tolist())
     def transform(self, x, mask) -> np.ndarray:
         return (((self._t(x) - self.mean)/self.std)*np.asarray(mask)[..., None]).astype(np.float32)
+
+# %% ../../nbs/03a_data.susy.ipynb
+def load_events_sample():
+    "The selected SUSY signal and top background events shipped with the package (a pandas table)."
+    from importlib.resources import files
+    return read_events(Path(str(files('graphgan_nb').joinpath('assets', 'susy_sample.parquet'))))
