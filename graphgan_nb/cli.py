@@ -162,7 +162,7 @@ def _gfd(args):
     if args.out: Path(args.out).write_text(json.dumps(rows, indent=1))
     return rows
 
-# %% ../nbs/10_cli.ipynb
+# %% ../nbs/10_cli.ipynb #a6564076
 def _tracin_experiment(args):
     import pandas as pd
     from graphgan_nb.data.susy import read_events, load_events_sample

@@ -230,7 +230,7 @@ class JetHistograms:
 
     def _ipython_display_(self): display(self.widget)
 
-# %% ../nbs/09_widgets.ipynb
+# %% ../nbs/09_widgets.ipynb #4be8ae39
 OBJECT_STYLE = {'jet': ('o', 'tab:blue'), 'b-jet': ('s', 'tab:red'), 'lepton': ('^', 'tab:green'), 'MET': ('*', 'tab:purple')}
 _NODE_TYPE = ['jet', 'jet', 'jet', 'b-jet', 'b-jet', 'lepton', 'MET']
 
