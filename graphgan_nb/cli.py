@@ -320,6 +320,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--out', default=None, help='also write the results as JSON here')
     b.add_argument('--jets', default=None, metavar='HDF5', help='instead: jet GAN vs Pythia jets/s, and metric timings on this JetNet file')
     b.add_argument('--checkpoint', default=None, help='jet GAN checkpoint for --jets (default: an untrained generator)')
+    b.add_argument('--tracin', default=None, metavar='EVENTS', nargs='?', const='sample',
+                   help='instead: TracIn self-influence events/s vs Captum on an event table (default: the shipped sample)')
+    b.add_argument('--epochs', type=int, default=20, help='GCN epochs (= checkpoints) for --tracin')
     return ap
 
 # %% ../nbs/10_cli.ipynb #87fe7f1a
@@ -375,6 +378,18 @@ def _run(args):
                                     title=f'generated {cfg.representation} digit {cfg.digit}')
             fig.savefig(out, dpi=120); plt.close(fig)
         print(f"wrote {out}"); return str(out)
+    if args.command == 'bench' and args.tracin:
+        from graphgan_nb.bench import tracin_rates
+        from graphgan_nb.data.susy import read_events, load_events_sample
+        from graphgan_nb.gcn import GCNConfig, event_splits, train_gcn
+        if args.threads: import torch; torch.set_num_threads(args.threads)
+        events = load_events_sample() if args.tracin == 'sample' else read_events(args.tracin)
+        train, _, _, _ = event_splits(events)
+        _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)
+        res = tracin_rates(cks, *train)
+        print(json.dumps(res, indent=1))
+        if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
+        return res
     if args.command == 'bench' and args.jets:
         from graphgan_nb.bench import jet_simulation_rates, metric_rates
         from graphgan_nb.data.jets import read_jetnet

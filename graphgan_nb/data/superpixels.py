@@ -141,27 +141,19 @@ def plot_superpixels(graphs, # `[B, n, 3]` superpixel graphs
     return fig
 
 # %% ../../nbs/03_data.superpixels.ipynb #ca80e91f
-from torch_geometric.data import Data, InMemoryDataset
+from torch_geometric.data import Data
+from .mnist import MNISTGraphDataset
 
-class SuperpixelMNIST(InMemoryDataset):
+class SuperpixelMNIST(MNISTGraphDataset):
     "MNIST superpixel graphs (SLIC, at most 75 nodes; features x, y, intensity) as a torch_geometric dataset."
+    cache_name = 'superpixel_mnist'
     def __init__(self, root:str|Path|None=None, # where the processed file is kept (default: the cache)
                  digits:int|list[int]|None=None, # classes to keep (None: all)
                  sources:tuple[str,...]=MNIST_SOURCES, # MNIST sources, as in `load_mnist`
                  mnist_root:str|Path|None=None, # IDX directory, as in `load_mnist`
                  transform=FullyConnectedDistance()):
-        self.digits = None if digits is None else sorted(np.atleast_1d(digits).tolist())
-        self.sources, self.mnist_root = tuple(sources), mnist_root
-        super().__init__(str(root or cache_dir('superpixel_mnist')), transform=transform)
-        self.load(self.processed_paths[0])
-
-    @property
-    def raw_file_names(self): return []
-    @property
-    def processed_file_names(self):
-        tag = 'all' if self.digits is None else ''.join(map(str, self.digits))
-        return [f"superpixels_n{N_SUPERPIXELS}_{tag}_{'-'.join(self.sources)}.pt"]
-    def download(self): pass
+        super().__init__(root, digits, sources, mnist_root, transform)
+    def file_prefix(self): return f'superpixels_n{N_SUPERPIXELS}'
     def process(self):
         x, m, y, _ = superpixel_mnist(self.digits, self.sources, self.mnist_root)
         x = torch.from_numpy(x); m = torch.from_numpy(m) > 0
