@@ -24,22 +24,33 @@ def last_layer_grad_sq(model:EventGCN, x:torch.Tensor, mask:torch.Tensor, y:torc
     e2 = (e**2).sum(-1)
     return e2*(h**2).sum(-1), e2
 
+def _stacked(checkpoints):
+    "Weights of all checkpoints stacked along a first axis, and their learning rates."
+    st = [ck['state'] for ck in checkpoints]
+    w = lambda k: torch.stack([s[k] for s in st]).float()
+    return (w('conv1.lin.weight'), w('conv1.bias'), w('conv2.lin.weight'), w('conv2.bias'), w('fc.weight'), w('fc.bias'),
+            torch.tensor([float(ck['lr']) for ck in checkpoints]))
+
 def self_influence(checkpoints:list[dict], # `{lr, state}` per checkpoint (`train_gcn`'s third output)
                    x, mask, y, # the events to score: scaled features `[n, N, F]`, mask `[n, N]`, labels `[n]`
                    bias:bool=True, # include the bias gradient (Captum's TracInCPFast leaves it out)
-                   batch_size:int=65536) -> np.ndarray:
-    "TracIn self-influence `[n]` of events over the last linear layer, closed form, batched."
-    x, mask, y = torch.as_tensor(x), torch.as_tensor(mask), torch.as_tensor(y)
+                   chunk_floats:int=2**24) -> np.ndarray:
+    "TracIn self-influence `[n]` of events over the last linear layer: closed form, all checkpoints at once."
+    x, mask, y = torch.as_tensor(x).float(), torch.as_tensor(mask).float(), torch.as_tensor(y).long()
     if not (len(x) == len(mask) == len(y)): raise ValueError(f"x, mask, y: expected the same number of events, got {len(x)}, {len(mask)}, {len(y)}")
     if not checkpoints: raise ValueError("checkpoints: expected at least one checkpoint")
-    c = checkpoints[0]['state']
-    model = EventGCN(c['conv1.lin.weight'].shape[1], c['conv1.lin.weight'].shape[0], c['fc.weight'].shape[0])
+    W1, b1, W2, b2, Wf, bf, lr = _stacked(checkpoints)
+    K, H = W1.shape[:2]
+    xbar = (x*mask[..., None]).sum(1)/mask.sum(1).clamp(min=1)[:, None]  # on a complete graph GCNConv = mean over objects
     si = torch.zeros(len(x), dtype=torch.float64)
-    for ck in checkpoints:
-        _load(model, ck)
-        for i in range(0, len(x), batch_size):
-            w2, b2 = last_layer_grad_sq(model, x[i:i+batch_size], mask[i:i+batch_size], y[i:i+batch_size])
-            si[i:i+batch_size] += ck['lr']*(w2 + b2 if bias else w2).double()
+    c = max(1, chunk_floats//(K*H))
+    with torch.no_grad():
+        for i in range(0, len(x), c):
+            h = torch.relu(torch.einsum('nf,khf->knh', xbar[i:i+c], W1) + b1[:, None])
+            h = torch.relu(h @ W2.transpose(1, 2) + b2[:, None])  # [K, c, H]: the pooled representation
+            e = torch.softmax(h @ Wf.transpose(1, 2) + bf[:, None], -1) - F.one_hot(y[i:i+c], Wf.shape[1]).float()
+            g = (e**2).sum(-1)*((h**2).sum(-1) + (1. if bias else 0.))  # [K, c]
+            si[i:i+c] = (lr[:, None].double()*g.double()).sum(0)
     return si.numpy()
 
 def self_influence_autograd(checkpoints:list[dict], x, mask, y,
