@@ -126,18 +126,20 @@ def _jet_metrics(args):
 
 # %% ../nbs/10_cli.ipynb #aefc88b0
 def _train_classifier(args):
-    import shutil
-    from graphgan_nb.data.superpixels import mnist_graphs, _images_key
+    from graphgan_nb.data.mnist import images_key
+    from graphgan_nb.data.superpixels import mnist_graphs
     from graphgan_nb.gfd import train_classifier, save_classifier, shipped_classifier_path
     graphs, labels, images = mnist_graphs(None, args.representation, tuple(args.sources), args.mnist_root)
     if args.limit: graphs, labels, images = graphs[:args.limit], labels[:args.limit], images[:args.limit]
     out = Path(args.out or f'runs/classifier/monet_{args.representation}.pt')
     print(f"training a MoNet on {len(graphs)} real {args.representation} digits ({args.epochs} epochs)", flush=True)
     model, info = train_classifier(graphs, labels, args.representation, args.epochs, args.batch_size, args.lr, args.seed,
-                                   progress=not args.no_progress, data_key=_images_key(images))
+                                   progress=not args.no_progress, data_key=images_key(images))
     save_classifier(model, info, out)
     if args.install:
-        dst = shipped_classifier_path(args.representation); shutil.copyfile(out, dst); info['installed'] = str(dst)
+        from graphgan_nb.core import atomic_write
+        dst = shipped_classifier_path(args.representation); data = out.read_bytes()
+        atomic_write(dst, lambda f: f.write(data)); info['installed'] = str(dst)
     summary = {k: v for k, v in info.items() if k != 'history'} | dict(checkpoint=str(out))
     print(json.dumps(summary, indent=1))
     return summary
@@ -157,7 +159,8 @@ def _gfd(args):
         r = gfd_baselines(cfg.digit, cfg.representation, gen, clf, args.seed, tuple(args.sources), args.mnist_root)
         rows.append(dict(checkpoint=str(path), epoch=len(hist), **{k: v for k, v in r.items() if k != 'other_digits'}))
         print(f"{path}: {cfg.representation} digit {cfg.digit}, epoch {len(hist)}: GFD generated {r['generated']:.3f} | "
-              f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) {r['nearest_other']:.3f} "
+              f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) "
+              f"{'n/a' if r['nearest_other'] is None else format(r['nearest_other'], '.3f')} "
               f"| generated vs all real {r['generated_vs_all_real']:.3f}  (n = {r['n']})", flush=True)
     if args.out: Path(args.out).write_text(json.dumps(rows, indent=1))
     return rows

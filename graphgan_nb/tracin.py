@@ -132,6 +132,7 @@ def mislabel_detection(train:tuple, config:GCNConfig=GCNConfig(), flip:float=0.1
     x, m, y = train
     g = torch.Generator().manual_seed(seed)
     flipped = torch.randperm(len(y), generator=g)[:int(round(flip*len(y)))]
+    if len(flipped) == 0: raise ValueError(f"flip: {flip} of {len(y)} events flips no label; expected a larger share")
     y2 = y.clone(); y2[flipped] = 1 - y2[flipped]
     _, _, cks = train_gcn((x, m, y2), None, config, progress=False)
     si = self_influence(cks, x, m, y2)

@@ -259,6 +259,7 @@ class EventBrowser:
         self.influence = np.asarray(influence, np.float64)
         if len(self.influence) != len(self.events): raise ValueError(f"influence: expected {len(self.events)} values (one per event), got {len(self.influence)}")
         self.scores = None if scores is None else np.asarray(scores, np.float64)
+        if self.scores is not None and len(self.scores) != len(self.events): raise ValueError(f"scores: expected {len(self.events)} values (one per event), got {len(self.scores)}")
         self.nodes, self.mask, self.labels = event_graphs(self.events)
         self.order = np.argsort(-self.influence, kind='stable')
         self.rank = np.empty(len(self.order), int); self.rank[self.order] = np.arange(len(self.order))
@@ -270,8 +271,13 @@ class EventBrowser:
         self.variable = W.Dropdown(options=['met', 'mt', 'm_bb', 'lep_pt', 'b1_pt', 'n_jets'], value='met', description='compare')
         self.out = W.Output()
         self.prev.on_click(lambda _: self._page(-1)); self.next.on_click(lambda _: self._page(+1))
-        for w in (self.cls, self.start, self.variable): w.observe(lambda _: self.refresh(), 'value')
+        self.cls.observe(lambda _: self._new_class(), 'value')
+        for w in (self.start, self.variable): w.observe(lambda _: self.refresh(), 'value')
         self.widget = W.VBox([W.HBox([self.cls, self.start]), W.HBox([self.prev, self.next, self.variable]), self.out])
+        self.refresh()
+
+    def _new_class(self):
+        n = len(self.candidates()); self.start.max = max(0, n - 1)  # may move .value, which redraws
         self.refresh()
 
     def _page(self, step):
@@ -296,7 +302,8 @@ class EventBrowser:
         if len(self.shown): fig.axes[0].legend(fontsize=7, loc='upper right')
         ax = fig.add_subplot(gs[:, 3]); v = self.variable.value
         vals = self.events[v].to_numpy(float) if v in self.events else np.zeros(len(self.events))
-        bins = np.linspace(*np.quantile(vals, [0.005, 0.995]), 30) if np.ptp(vals) > 0 else 10
+        lo, hi = np.quantile(vals, [0.005, 0.995])
+        bins = np.linspace(lo, hi, 30) if hi > lo else 10
         ax.hist(vals[~self.discarded], bins, density=True, histtype='step', lw=1.5, label='kept')
         ax.hist(vals[self.discarded], bins, density=True, histtype='step', lw=1.5, label='discarded')
         ax.set_xlabel(v + (' (GeV)' if v not in ('n_jets',) else '')); ax.set_ylabel('density'); ax.legend()

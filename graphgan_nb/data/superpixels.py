@@ -4,12 +4,12 @@
 
 # %% ../../nbs/03_data.superpixels.ipynb #9b263a3c
 from __future__ import annotations
-import hashlib, warnings
+import warnings
 from pathlib import Path
 import numpy as np
 import torch
 from ..core import atomic_write, cache_dir
-from .mnist import MNIST_SOURCES, load_mnist, FullyConnectedDistance
+from .mnist import MNIST_SOURCES, load_mnist, FullyConnectedDistance, images_key
 
 # %% auto #0
 __all__ = ['N_SUPERPIXELS', 'REPRESENTATIONS', 'superpixel_graph', 'superpixels', 'superpixel_mnist', 'superpixel_gan_graphs',
@@ -65,8 +65,7 @@ def superpixels(images:np.ndarray, # `uint8` images `[B, 28, 28]`
     return x, m
 
 # %% ../../nbs/03_data.superpixels.ipynb #c68a939f
-def _images_key(images:np.ndarray) -> str:
-    return hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+_CACHE_FORMAT = 1  # bump when the graphs computed from an image change
 
 def superpixel_mnist(digits:int|list[int]|None=None, # keep only these classes (None: all ten)
                      sources:tuple[str,...]=MNIST_SOURCES, # MNIST sources to try, as in `load_mnist`
@@ -78,7 +77,8 @@ def superpixel_mnist(digits:int|list[int]|None=None, # keep only these classes (
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     "Real MNIST as superpixel graphs: `(x [B, n, 3], mask [B, n], labels [B], images [B, 28, 28])`."
     images, labels = load_mnist(None, sources, root)
-    path = cache_dir('superpixels')/f"superpixels_{_images_key(images)}_n{n}_c{compactness:g}.npz"
+    import skimage
+    path = cache_dir('superpixels')/f"superpixels_{images_key(images)}_n{n}_c{compactness:g}_v{_CACHE_FORMAT}_skimage{skimage.__version__}.npz"
     x = None
     if cache and path.is_file():
         try:
