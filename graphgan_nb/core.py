@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #0505429f
 from __future__ import annotations
-import os, random, tempfile, pickle, zipfile
+import os, sys, random, tempfile, pickle, zipfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -107,6 +107,11 @@ def ordered_map(fn, # a module-level function of one argument
     import multiprocessing as mp
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     if workers == 1: yield from map(fn, tasks); return
-    pool = mp.get_context('spawn').Pool(workers)
+    main = sys.modules.get('__main__'); main_file = getattr(main, '__file__', None)
+    hide = main_file is not None and not os.path.isfile(main_file)  # `python -` or `python -c`: nothing a worker could import
+    if hide: del main.__file__
+    try: pool = mp.get_context('spawn').Pool(workers)
+    finally:
+        if hide: main.__file__ = main_file
     try: yield from pool.imap(fn, tasks)
     finally: pool.terminate()
