@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: library in sync with the notebooks, every notebook's tests, the console command.
+# The project's test command: library in sync with the notebooks, every notebook's tests, the console command,
+# the widgets in a real browser.
 # Extra arguments go to nbdev_test (e.g. --flags slow).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,11 +17,16 @@ sync_check() {  # nbdev_export must not change the library
 }
 check sync_check
 
-cli_help() { for c in "" quickstart train-mnist train-classifier gfd generate-events tracin-experiment sample generate-jets train-jets jet-metrics bench; do graphgan $c --help >/dev/null || return 1; done; }
+cli_help() { for c in "" quickstart train-mnist train-classifier gfd generate-events tracin-experiment sample generate-jets train-jets jet-metrics merge-shards bench; do graphgan $c --help >/dev/null || return 1; done; }
 check cli_help
 
 readme_check() { python tools/make_readme.py --check; }
 check readme_check
+
+# the widgets live: JupyterLab on localhost, tools/widgets_tour.ipynb run and clicked in headless Chromium;
+# screenshots in test-artifacts/browser/ (needs `chromium`: apt-get install chromium)
+browser_check() { python tools/browser_test.py; }
+check browser_check
 
 # every notebook is one test; nbdev_test lists the failing ones; results notebooks (skip_exec) are skipped
 read -r nbs skipped < <(python - <<'PY'
