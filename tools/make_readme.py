@@ -16,6 +16,8 @@ for c in nb['cells']:
             txt = ''.join(o.get('text', '') or o.get('data', {}).get('text/plain', ''))
             if txt.strip(): parts.append('    ' + txt.strip().replace('\n', '\n    '))
 text = '\n\n'.join(parts) + '\n'
+import re  # images on the home page are relative to nbs/; README.md sits one level up
+text = re.sub(r'(!\[[^\]]*\]\()(?!https?:|/|#)', r'\1nbs/', text)
 text = text.replace('# graphgan_nb\n\n> ', '# graphgan_nb\n\n> ', 1)
 readme = root/'README.md'
 if '--check' in sys.argv:
