@@ -23,6 +23,10 @@ check cli_help
 readme_check() { python tools/make_readme.py --check; }
 check readme_check
 
+# everything short of `quarto render`: notebooks processed as nbdev_docs does, sidebar, docstrings and API entries, links
+docs_check() { python tools/docs_check.py; }
+check docs_check
+
 # the widgets live: JupyterLab on localhost, tools/widgets_tour.ipynb run and clicked in headless Chromium;
 # screenshots in test-artifacts/browser/ (needs `chromium`: apt-get install chromium)
 browser_check() { python tools/browser_test.py; }
