@@ -25,6 +25,12 @@ def _real_vs_generated(real, G, n, seed, path, title, representation='sparse'):
     fig.savefig(path, dpi=120); plt.close(fig)
     return path
 
+def _describe(cfg) -> str:
+    "One line of the settings that make a recipe."
+    return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}, dropout {cfg.dropout:g}, "
+            f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
+            f"shared latent {cfg.shared_latent}{f', EMA {cfg.ema:g}' if cfg.ema else ''}")
+
 def _not_first(tr) -> bool:
     "Under `torchrun`: wait for every process, then True on all but the first, which alone writes figures and prints."
     if tr.world > 1:
@@ -32,18 +38,33 @@ def _not_first(tr) -> bool:
         dist.barrier(); dist.destroy_process_group()  # no collective follows
     return tr.rank > 0
 
+_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema')
+
+def _config_kw(args) -> dict:
+    "The GANConfig settings given on the command line (the others come from the recipe or the paper)."
+    return dict(seed=args.seed, **{k: getattr(args, k) for k in ('batch_size', *_RECIPE_ARGS) if getattr(args, k, None) is not None})
+
+def _validation_split(graphs, n_val=256, seed=0):
+    "A fixed held-out set for the discriminator's health (a tenth of the graphs, at most `n_val`) and the rest for training."
+    import torch
+    k = min(n_val, len(graphs)//10)
+    perm = torch.randperm(len(graphs), generator=torch.Generator().manual_seed(seed))
+    return graphs[perm[k:]], (graphs[perm[:k]] if k >= 2 else None)
+
 def _train(args, max_seconds=None):
     from graphgan_nb.gan import GANConfig, GANTrainer, plot_history
-    kw = dict(batch_size=args.batch_size, seed=args.seed, optimizer=args.optimizer)
-    if args.lr_d is not None: kw['lr_d'] = args.lr_d
-    if args.lr_g is not None: kw['lr_g'] = args.lr_g
-    cfg = GANConfig.paper(args.digit, args.representation, **kw)  # checks the settings before any data is loaded
+    from graphgan_nb.gfd import digit_validator
+    recipe = GANConfig.paper if args.paper else GANConfig.mnist
+    cfg = recipe(args.digit, args.representation, **_config_kw(args))  # checks the settings before any data is loaded
     graphs = _digit_graphs(args.digit, args.sources, args.mnist_root, args.limit, args.representation)
+    train, val = _validation_split(graphs)
+    validator = None if args.no_validation else digit_validator(args.digit, args.representation, n=min(500, max(2, len(graphs))),
+                                                                sources=tuple(args.sources), root=args.mnist_root)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    tr = GANTrainer(graphs, cfg, out, device=args.device, keep_every=args.keep_every)
+    tr = GANTrainer(train, cfg, out, device=args.device, keep_every=args.keep_every, val_graphs=val, validator=validator)
     start = tr.epoch; t0 = time.perf_counter()
-    if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(graphs)} real graphs, preset {cfg.preset}, {cfg.optimizer} "
-          f"lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}) on {tr.device}, from epoch {start}", flush=True)
+    if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(train)} real graphs, {0 if val is None else len(val)} held out; "
+          f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=max_seconds)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
@@ -53,7 +74,8 @@ def _train(args, max_seconds=None):
                              args.representation)
     if tr.history: fig = plot_history(tr.history, f'digit {args.digit}'); fig.savefig(out/'losses.png', dpi=100); plt.close(fig)
     summary = dict(digit=args.digit, representation=args.representation, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device),
-                   checkpoint=str(out/'last.pt'), figure=str(png), last=tr.history[-1] if tr.history else None)
+                   checkpoint=str(out/'last.pt'), best=None if tr.best is None else dict(tr.best, checkpoint=str(out/'best.pt')),
+                   figure=str(png), last=tr.history[-1] if tr.history else None)
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
     return summary
@@ -68,21 +90,22 @@ def _train_jets(args):
     from dataclasses import asdict
     from graphgan_nb.data.jets import read_jetnet
     from graphgan_nb.gan import GANConfig, GANTrainer, jet_gan_graphs, sample_jets, plot_history
-    from graphgan_nb.metrics import w1_bootstrap
-    kw = dict(preset=args.preset, batch_size=args.batch_size, seed=args.seed, optimizer=args.optimizer, representation='jets')
-    if args.lr_d is not None: kw['lr_d'] = args.lr_d
-    if args.lr_g is not None: kw['lr_g'] = args.lr_g
-    cfg = GANConfig(**kw)
-    if cfg.preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected jets or jets_masked, got {cfg.preset}")
+    from graphgan_nb.metrics import w1_bootstrap, jet_validator
+    if args.preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected jets or jets_masked, got {args.preset}")
+    cfg = (GANConfig.jets_paper if args.paper else GANConfig.jets)(args.preset, **_config_kw(args))
     pf, _ = read_jetnet(args.data)
     n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
-    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset)
+    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile)
+    val = pf[test_start:test_start + min(2000, (len(pf) - test_start)//2*2)]  # the first held-out jets judge every epoch
+    n_val = min(1000, len(val)//2)
+    validator = None if args.no_validation or n_val < 2 else jet_validator(val, sc, n=n_val, p=5, seed=args.seed)
     out = Path(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}'); out.mkdir(parents=True, exist_ok=True)
     meta = dict(scaler=asdict(sc), data=str(args.data), n_train=n_train, test_start=test_start)
-    tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta)
+    val_x = None if n_val < 2 else jet_gan_graphs(val, cfg.preset, sc)[0]
+    tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta, val_graphs=val_x, validator=validator)
     start = tr.epoch; t0 = time.perf_counter()
-    if tr.rank == 0: print(f"training {cfg.preset} on {n_train} jets of {args.data} ({cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, "
-          f"batch {cfg.batch_size}) on {tr.device}, from epoch {start}", flush=True)
+    if tr.rank == 0: print(f"training on {n_train} jets of {args.data} ({'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) "
+                           f"on {tr.device}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=None if args.minutes is None else args.minutes*60)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
@@ -98,6 +121,7 @@ def _train_jets(args):
     summary = dict(preset=cfg.preset, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device), n_train=n_train,
                    n_test=len(test), checkpoint=str(out/'last.pt'), figure=str(out/'jet_histograms.png'),
                    w1_x1e3={f'{k} (N={n_boot})': [round(1e3*v[0], 3), round(1e3*v[1], 3)] for k, v in w.items()},
+                   best=None if tr.best is None else dict(tr.best, checkpoint=str(out/'best.pt')),
                    last=tr.history[-1] if tr.history else None)
     (out/'summary.json').write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
@@ -203,16 +227,30 @@ def _tracin_experiment(args):
     return summary
 
 # %% ../nbs/10_cli.ipynb #87516a71
-def _add_train_args(p, epochs, out, limit=None, optimizer='rmsprop', lr=(None, None), batch_size=32):
+def _add_recipe_args(p):
+    "The settings of a GAN recipe; each one left out comes from the recipe (or the paper's settings with --paper)."
+    p.add_argument('--paper', action='store_true', help="the paper's settings (RMSProp, dropout 0.5, summed messages over all nodes, "
+                                                        "mean-of-sigmoids readout) instead of the recipe that learns on a CPU")
+    p.add_argument('--optimizer', choices=['rmsprop', 'adam'], default=None)
+    p.add_argument('--lr-d', type=float, default=None, help='discriminator learning rate')
+    p.add_argument('--lr-g', type=float, default=None, help='generator learning rate')
+    p.add_argument('--beta1', type=float, default=None, help="Adam's first-moment decay")
+    p.add_argument('--dropout', type=float, default=None, choices=[0.0, 0.5], help='discriminator dropout')
+    p.add_argument('--aggregation', choices=['sum', 'mean'], default=None, help='message aggregation in both networks')
+    p.add_argument('--readout', choices=['mean', 'mlp'], default=None, help='discriminator readout: mean of node sigmoids, or an MLP on pooled node states')
+    p.add_argument('--shared-latent', type=int, default=None, help='latent components shared by all nodes of a generated graph')
+    p.add_argument('--neighbours', type=int, default=None, help='messages from the k nearest nodes only (0: fully connected)')
+    p.add_argument('--ema', type=float, default=None, help="decay of the moving average of the generator's weights used for sampling (0: off)")
+    p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
+
+def _add_train_args(p, epochs, out, limit=None, batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
     p.add_argument('--representation', choices=['sparse', 'superpixels'], default='sparse',
                    help='sparse: 100 brightest pixels; superpixels: 75 SLIC superpixels (cached after the first run)')
     p.add_argument('--epochs', type=int, default=epochs, help='total epochs (a resumed run does only the missing ones)')
     p.add_argument('--out', default=out, help='output directory (checkpoint, history, figures)')
     p.add_argument('--batch-size', type=int, default=batch_size)
-    p.add_argument('--optimizer', choices=['rmsprop', 'adam'], default=optimizer)
-    p.add_argument('--lr-d', type=float, default=lr[0], help='discriminator learning rate (default: the paper\'s 1e-5)')
-    p.add_argument('--lr-g', type=float, default=lr[1], help='generator learning rate (default: the paper\'s 3e-5)')
+    _add_recipe_args(p)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
     p.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'],
@@ -258,7 +296,7 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
                        description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
                                    'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
-    _add_train_args(q, epochs=1000, out='quickstart', lr=(3e-5, 1e-4), batch_size=16)
+    _add_train_args(q, epochs=1000, out='quickstart', batch_size=32)
     q.add_argument('--minutes', type=float, default=3.0, help='wall-time budget for training')
     q.set_defaults(sources=['sample'])
     t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
@@ -319,9 +357,11 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
     f.add_argument('--out', default=None, help='also write the rows as JSON here')
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
-    s.add_argument('checkpoint', help='a GAN checkpoint, or shipped:jets_masked / shipped:jets for the gluon-jet generators inside the package')
+    s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
+                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets)')
     s.add_argument('--n', type=int, default=16); s.add_argument('--seed', type=int, default=0)
-    s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .hdf5 for jets in the JetNet layout '
+    s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
+                                                          '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
                                                           '(written batch by batch: any --n fits in memory)')
     s.add_argument('--no-progress', action='store_true', help='no progress bar when writing jets')
     g = sub.add_parser('generate-jets', help='Pythia 8 + FastJet jets into a JetNet HDF5 file (parallel, seeded)',
@@ -350,10 +390,10 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument('--epochs', type=int, default=100, help='total epochs (a resumed run does only the missing ones)')
     j.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops after the current epoch)')
     j.add_argument('--out', default=None, help='output directory (default: runs/jets/<file>_<preset>)')
-    j.add_argument('--batch-size', type=int, default=32)
-    j.add_argument('--optimizer', choices=['rmsprop', 'adam'], default='rmsprop')
-    j.add_argument('--lr-d', type=float, default=None, help='discriminator learning rate (default: the paper\'s 1e-5)')
-    j.add_argument('--lr-g', type=float, default=None, help='generator learning rate (default: the paper\'s 3e-5)')
+    j.add_argument('--batch-size', type=int, default=None, help='jets per step (default: the recipe\'s)')
+    _add_recipe_args(j)
+    j.add_argument('--scale-quantile', type=float, default=0.9999, help='scale η_rel, φ_rel, pT_rel by this quantile of their magnitude '
+                                                                      '(1: by the maximum, as the paper; --paper implies 1)')
     j.add_argument('--seed', type=int, default=0)
     j.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
     j.add_argument('--limit', type=int, default=None, help='use at most this many training jets')
@@ -457,15 +497,20 @@ def _run(args):
     if args.command == 'sample':
         from graphgan_nb.gan import load_generator, read_gan_checkpoint
         out = Path(args.out)
+        if args.n < 1: raise ValueError(f"n: expected a positive number of graphs, got {args.n}")
         if args.checkpoint.startswith('shipped:'):
-            from graphgan_nb.gan import shipped_jet_generator
-            args.checkpoint = str(shipped_jet_generator(args.checkpoint.split(':', 1)[1]))
+            from graphgan_nb.gan import shipped_generator
+            args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
         ck = read_gan_checkpoint(args.checkpoint)
         if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
         G, cfg, _ = load_generator(ck)
         if out.suffix == '.pt':
             from graphgan_nb.core import atomic_save
             atomic_save(G.sample(args.n, seed=args.seed), out)
+        elif out.suffix == '.npy':  # float32 node features [n, N, 3] in the sparse-MNIST normalisation
+            from graphgan_nb.core import atomic_write
+            x = G.sample(args.n, seed=args.seed).numpy().astype(np.float32)
+            atomic_write(out, lambda f: np.save(f, x))
         else:
             import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
             from graphgan_nb.data.superpixels import plot_digit_graphs

@@ -4,21 +4,25 @@
 
 # %% ../nbs/05_gan.ipynb #e78a2381
 from __future__ import annotations
-import csv, io, math, os, time
+import copy, csv, io, math, os, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device, write_history
-from .mpnn import PRESETS, build_gan, Generator
+from .mpnn import PRESETS, AGGREGATIONS, READOUTS, build_gan, Generator
 
 # %% auto #0
-__all__ = ['GAN_FORMAT', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'load_generator',
+__all__ = ['JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss',
+           'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'discriminator_health', 'load_generator',
            'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file',
-           'export_generator', 'shipped_jet_generator']
+           'export_generator', 'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
+JET_RECIPE = dict()  # what jets change in the recipe (see `results/gan_recipe`)
+PAPER_NETWORKS = dict(optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False)
+
 @dataclass
 class GANConfig:
     "Everything that defines a graph-GAN training run (stored in every checkpoint)."
@@ -31,6 +35,13 @@ class GANConfig:
     seed:int=0 # seeds weights, shuffling, latent noise and dropout
     digit:int=-1 # MNIST class the model is trained on (-1: not MNIST)
     representation:str='sparse' # "sparse", "superpixels" or "jets"
+    aggregation:str='mean' # message aggregation in G and D: "sum" (paper) or "mean"
+    readout:str='mlp' # discriminator readout: "mean" of node sigmoids (paper) or "mlp" on the pooled states (eq. 4)
+    shared_latent:int=0 # generator latent components shared by all nodes of a graph (0: paper)
+    beta1:float=0.5 # Adam's first-moment decay (PyTorch's default is 0.9)
+    ema:float=0.0 # decay of the moving average of G's weights that sampling uses (0: off, the paper)
+    neighbours:int=0 # messages from the k nearest nodes only (0: fully connected, the paper)
+    linear_score:bool=False # LSGAN on the discriminator's unbounded score instead of a sigmoid (needs readout "mlp")
 
     def __post_init__(self):
         if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
@@ -39,6 +50,32 @@ class GANConfig:
             v = getattr(self, k)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0): raise ValueError(f"{k}: expected a positive learning rate, got {v!r}")
         if self.batch_size < 1: raise ValueError(f"batch_size: expected >= 1, got {self.batch_size}")
+        if self.aggregation not in AGGREGATIONS: raise ValueError(f"aggregation: expected one of {AGGREGATIONS}, got {self.aggregation!r}")
+        if self.readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {self.readout!r}")
+        if self.dropout not in (0, 0.5): raise ValueError(f"dropout: expected 0 or 0.5 (what the fused edge network supports), got {self.dropout!r}")
+        for k in ('beta1', 'ema'):
+            if not 0 <= getattr(self, k) < 1: raise ValueError(f"{k}: expected a number in [0, 1), got {getattr(self, k)!r}")
+
+    def networks(self) -> dict:
+        "The keyword arguments of `build_gan` these settings ask for."
+        return dict(dropout=self.dropout, aggregation=self.aggregation, readout=self.readout, shared_latent=self.shared_latent,
+                    neighbours=self.neighbours, linear_score=self.linear_score)
+
+    @classmethod
+    def mnist(cls, digit:int, representation:str='sparse', **kw):
+        "Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above (chosen by the pilots in `results/gan_recipe`)."
+        from graphgan_nb.mpnn import preset_for_digit
+        return cls(**{**dict(preset=preset_for_digit(digit, representation), digit=digit, representation=representation), **kw})
+
+    @classmethod
+    def jets(cls, preset:str='jets_masked', **kw):
+        "Our recipe for jets (`JET_RECIPE` on top of the defaults)."
+        return cls(**{**dict(preset=preset, representation='jets'), **JET_RECIPE, **kw})
+
+    @classmethod
+    def jets_paper(cls, preset:str='jets', **kw):
+        "The paper's jet settings: RMSProp, D 1e-5 and G 3e-5, the paper's networks."
+        return cls(**{**dict(preset=preset, representation='jets', lr_d=1e-5, lr_g=3e-5), **PAPER_NETWORKS, **kw})
 
     @classmethod
     def paper(cls, digit:int, representation:str='sparse', **kw):
@@ -46,7 +83,7 @@ class GANConfig:
         from graphgan_nb.mpnn import preset_for_digit
         lr_g = 1e-5 if representation == 'superpixels' and digit in (2, 4, 9) else 3e-5
         return cls(**{**dict(preset=preset_for_digit(digit, representation), lr_d=1e-5, lr_g=lr_g,
-                             digit=digit, representation=representation), **kw})
+                             digit=digit, representation=representation), **PAPER_NETWORKS, **kw})
 
 # %% ../nbs/05_gan.ipynb #487f12a4
 def lsgan_d_loss(d_real:torch.Tensor, d_fake:torch.Tensor) -> torch.Tensor:
@@ -69,6 +106,10 @@ class GANTrainer:
                  keep_every:int=0, # also keep `epoch_XXXX.pt` every this many epochs (0: only last.pt)
                  meta:dict|None=None, # plain data stored with every checkpoint (e.g. the jet feature scaling)
                  distributed:bool|None=None, # data-parallel over processes (None: when started by `torchrun`)
+                 val_graphs:torch.Tensor|None=None, # held-out real graphs `[V, N, F]`: the discriminator's health is measured on them
+                 val_mask:torch.Tensor|None=None, # `[V, N]` node mask of `val_graphs`
+                 validator=None, # `validator(G) -> dict` of task metrics for the generator, with "score" (lower is better)
+                 val_every:int=1, # measure health and the task metric every this many epochs
                 ):
         self.config = config or GANConfig()
         device = self._setup_distributed(distributed, device)
@@ -80,10 +121,15 @@ class GANTrainer:
         self.mask, self.device, self.keep_every = mask, default_device(device), keep_every
         self.out_dir = Path(out_dir) if out_dir is not None else None
         torch.manual_seed(self.config.seed)
-        self.G, self.D = (m.to(self.device) for m in build_gan(self.config.preset, self.config.dropout))
-        opt = torch.optim.RMSprop if self.config.optimizer == 'rmsprop' else torch.optim.Adam
-        self.opt_g, self.opt_d = opt(self.G.parameters(), lr=self.config.lr_g), opt(self.D.parameters(), lr=self.config.lr_d)
+        self.G, self.D = (m.to(self.device) for m in build_gan(self.config.preset, **self.config.networks()))
+        self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.config.ema > 0 else None
+        c = self.config
+        if c.optimizer == 'rmsprop': opt = lambda ps, lr: torch.optim.RMSprop(ps, lr=lr)
+        else: opt = lambda ps, lr: torch.optim.Adam(ps, lr=lr, betas=(c.beta1, 0.999))
+        self.opt_g, self.opt_d = opt(self.G.parameters(), c.lr_g), opt(self.D.parameters(), c.lr_d)
         self.epoch, self.history, self.meta, self._ddp = 0, [], dict(meta or {}), None
+        self.val_graphs = None if val_graphs is None else check_graphs(val_graphs, 'validation graphs', p['n_nodes'], p['node_features'])
+        self.val_mask, self.validator, self.best, self.val_every = val_mask, validator, None, max(1, val_every)
         if resume and self.out_dir is not None and (self.out_dir/'last.pt').exists(): self.load(self.out_dir/'last.pt')
 
     def _setup_distributed(self, distributed, device):
@@ -105,6 +151,10 @@ class GANTrainer:
             raise ValueError(f"batch_size: the global batch ({self.config.batch_size}) must divide evenly over {self.world} processes")
         return device
 
+    def sampler(self) -> Generator:
+        "The generator that samples: the moving average of G's weights when `config.ema` > 0, else G."
+        return self.G if self.G_ema is None else self.G_ema
+
     def networks(self):
         "The generator and discriminator to call in training: the modules, or their DDP wrappers under `torchrun`."
         if self.world == 1: return self.G, self.D
@@ -115,14 +165,20 @@ class GANTrainer:
         return self._ddp
 
 # %% ../nbs/05_gan.ipynb #124eb65f
-GAN_FORMAT = 'graphgan_nb.gan/1'
+GAN_FORMAT = 'graphgan_nb.gan/2'
+_FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
 
 def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
                         map_location='cpu', # where to put the tensors
                        ) -> dict:
-    "Load a GAN checkpoint safely; `ValueError` if the file is not one."
+    "Load a GAN checkpoint safely (format-1 files are read as the paper's networks); `ValueError` if the file is not one."
     ck = load_checkpoint(path, map_location=map_location)
-    if not isinstance(ck, dict) or ck.get('format') != GAN_FORMAT:
+    fmt = ck.get('format') if isinstance(ck, dict) else None
+    if fmt == _FORMAT_1:
+        ck = dict(ck, format=GAN_FORMAT, config={**{k: v for k, v in PAPER_NETWORKS.items() if k != 'optimizer'}, **ck['config']})
+    elif isinstance(fmt, str) and fmt.startswith('graphgan_nb.gan/') and fmt != GAN_FORMAT:
+        raise ValueError(f"checkpoint {path}: written in format {fmt!r} by another graphgan_nb version; this one reads {GAN_FORMAT!r} and {_FORMAT_1!r}")
+    elif fmt != GAN_FORMAT:
         raise ValueError(f"checkpoint {path}: not a graphgan_nb GAN checkpoint")
     return ck
 
@@ -130,7 +186,8 @@ def _state(self:GANTrainer) -> dict:
     "Everything a resumed run needs: networks, optimisers, epoch, history, configuration and `meta`."
     return dict(format=GAN_FORMAT, config=asdict(self.config), epoch=self.epoch, history=self.history, meta=self.meta,
                 generator=self.G.state_dict(), discriminator=self.D.state_dict(),
-                opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict())
+                opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict(), best=self.best,
+                **({} if self.G_ema is None else dict(generator_ema=self.G_ema.state_dict())))
 GANTrainer.state_dict = _state
 
 def _save(self:GANTrainer, path=None) -> Path:
@@ -149,6 +206,8 @@ def _load(self:GANTrainer, path):
         raise ValueError(f"checkpoint {path}: written with other settings (checkpoint, requested) {diff}; "
                          "use another out_dir or the same settings")
     self.G.load_state_dict(ck['generator']); self.D.load_state_dict(ck['discriminator'])
+    if self.G_ema is not None: self.G_ema.load_state_dict(ck['generator_ema'])
+    self.best = ck.get('best')
     self.opt_g.load_state_dict(ck['opt_g']); self.opt_d.load_state_dict(ck['opt_d'])
     self.epoch, self.history = ck['epoch'], list(ck['history'])
     self.meta = dict(ck.get('meta') or self.meta)
@@ -178,6 +237,9 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
         self.opt_d.zero_grad(set_to_none=True); d_loss.backward(); self.opt_d.step()
         g_loss = lsgan_g_loss(D(G(self.G.latent(bs, g, dev)[mine], mask), mask))
         self.opt_g.zero_grad(set_to_none=True); g_loss.backward(); self.opt_g.step()
+        if self.G_ema is not None:
+            with torch.no_grad():
+                for e, w in zip(self.G_ema.parameters(), self.G.parameters()): e.lerp_(w, 1 - cfg.ema)
         for k, v in zip(sums, (d_loss, g_loss, d_real.mean(), d_fake.mean())): sums[k] += v.item()
         n += 1
         if not math.isfinite(sums["d_loss"] + sums["g_loss"]):
@@ -210,8 +272,10 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
     with tqdm(total=steps*max(0, epochs - self.epoch), disable=not progress or self.rank > 0, desc='GAN training', unit='step') as bar:
         while self.epoch < epochs:
             self.train_epoch(bar)
+            improved = self.check_health(bar) if self.rank == 0 and self.epoch % self.val_every == 0 else False
             if self.out_dir is not None and self.rank == 0:  # under torchrun only the first process writes
                 self.save()
+                if improved: self.save(self.out_dir/'best.pt')
                 if self.keep_every and self.epoch % self.keep_every == 0: self.save(self.out_dir/f'epoch_{self.epoch:04d}.pt')
             stop = max_seconds is not None and time.perf_counter() - t0 >= max_seconds
             if self.world > 1:  # all processes stop after the same epoch
@@ -222,19 +286,57 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
 GANTrainer.fit = _fit
 
 def _sample(self:GANTrainer, n:int, seed:int|None=None, mask=None) -> torch.Tensor:
-    "Generate `n` graphs with the current generator (on the CPU)."
-    return self.G.sample(n, seed, mask).cpu()
+    "Generate `n` graphs with the current generator (its moving average when `ema` > 0), on the CPU."
+    return self.sampler().sample(n, seed, mask).cpu()
 GANTrainer.sample = _sample
+
+# %% ../nbs/05_gan.ipynb #4730f1ee
+def discriminator_health(D, # the discriminator
+                         real:torch.Tensor, # held-out real graphs `[V, N, F]`
+                         fake:torch.Tensor, # as many generated graphs
+                         mask:torch.Tensor|None=None, # `[V, N]` node mask used for both
+                        ) -> dict:
+    "ROC AUC of D separating held-out real from generated graphs, and the gap of its mean scores (D in eval mode)."
+    from sklearn.metrics import roc_auc_score
+    was = D.training; D.eval()
+    try:
+        with torch.no_grad(): s = D(torch.cat([real, fake]), None if mask is None else torch.cat([mask, mask])).double().cpu()
+    finally: D.train(was)
+    y = np.r_[np.ones(len(real)), np.zeros(len(fake))]
+    return dict(d_auc=float(roc_auc_score(y, s.numpy())), d_gap=float(s[:len(real)].mean() - s[len(real):].mean()))
+
+STUCK_AUC, STUCK_GAP = 0.6, 0.01  # below both: the discriminator no longer separates real from generated
+
+def _check_health(self:GANTrainer, bar=None, n:int=256) -> bool:
+    "After an epoch: D's held-out AUC and score gap, the validator's metrics into the history; True if the validation score improved."
+    rec = self.history[-1]
+    if self.val_graphs is not None:
+        real = self.val_graphs[:n].to(self.device)
+        mask = None if self.val_mask is None else self.val_mask[:n].to(self.device)
+        fake = self.sampler().sample(len(real), seed=self.config.seed + 10_007, mask=mask)
+        rec.update(discriminator_health(self.D, real, fake, mask))
+        if rec['d_auc'] < STUCK_AUC and abs(rec['d_gap']) < STUCK_GAP:
+            warnings.warn(f"epoch {self.epoch}: the discriminator sits at 0.5 (held-out AUC {rec['d_auc']:.3f}, score gap {rec['d_gap']:.4f}): "
+                          "the generator gets no signal; raise the discriminator's learning rate or lower its dropout")
+    if self.validator is None: return False
+    was = self.sampler().training; self.sampler().eval()
+    try: rec.update(self.validator(self.sampler()))
+    finally: self.sampler().train(was)
+    if bar is not None: bar.set_postfix({k: f"{v:.3g}" for k, v in rec.items() if k in ('d_auc', 'score')})
+    if self.best is None or rec['score'] < self.best['score']:
+        self.best = dict(score=rec['score'], epoch=self.epoch); return True
+    return False
+GANTrainer.check_health = _check_health
 
 # %% ../nbs/05_gan.ipynb #86ce4b71
 def load_generator(path:str|Path, # a checkpoint written by `GANTrainer`
                    device=None, # where to put the generator (default: CPU)
                   ) -> tuple[Generator, GANConfig, list[dict]]:
-    "The generator, its training configuration and its loss history from a GAN checkpoint (a path or one already read)."
+    "The generator (its weights' moving average if the run kept one), its training configuration and its loss history from a GAN checkpoint (a path or one already read)."
     ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
     cfg = GANConfig(**ck['config'])
-    G, _ = build_gan(cfg.preset)
-    G.load_state_dict(ck['generator']); G.eval()
+    G, _ = build_gan(cfg.preset, **cfg.networks())
+    G.load_state_dict(ck.get('generator_ema', ck['generator'])); G.eval()  # the moving average samples, when there is one
     return G.to(device or 'cpu'), cfg, list(ck['history'])
 
 # %% ../nbs/05_gan.ipynb #d0c0ba68
@@ -256,11 +358,12 @@ def plot_history(history:list[dict], # `GANTrainer.history` or rows of `history.
 def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
                    preset:str='jets', # "jets" (zero padding, 3 features) or "jets_masked" (learned mask, 4 features)
                    scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
+                   quantile:float=0.9999, # the scaler's quantile when it is fitted here (1: the maxima, as the paper)
                   ) -> tuple[torch.Tensor, 'JetScaler']:
     "Training graphs for a jet preset and the scaling that maps them back."
     from graphgan_nb.data.jets import JetScaler
     if preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected 'jets' or 'jets_masked', got {preset!r}")
-    scaler = scaler or JetScaler.fit(particle_features)
+    scaler = scaler or JetScaler.fit(particle_features, quantile)
     x = scaler.transform(particle_features)
     return torch.from_numpy(x if preset == 'jets_masked' else x[..., :3].copy()), scaler
 
@@ -318,17 +421,36 @@ def sample_jets_to_file(G:Generator, # a generator trained on a jet preset
 # %% ../nbs/05_gan.ipynb #cb029250
 def export_generator(src:str|Path, # a training checkpoint
                      dst:str|Path, # the generator-only checkpoint to write (atomically)
+                     half:bool=False, # store the weights in float16 (half the size; they are float32 again when loaded)
                     ) -> Path:
-    "Write a generator-only copy of a GAN checkpoint (config, generator weights, meta, history)."
+    "Write a generator-only copy of a GAN checkpoint (config, generator weights — the moving average if kept —, meta, history)."
     ck = read_gan_checkpoint(src)
-    keep = {k: ck[k] for k in ('format', 'config', 'epoch', 'history', 'generator') if k in ck}
+    keep = {k: ck[k] for k in ('format', 'config', 'epoch', 'history', 'generator', 'best') if k in ck}
+    if 'generator_ema' in ck: keep['generator'] = ck['generator_ema']  # what sampling uses
+    if half: keep['generator'] = {k: v.half() if v.is_floating_point() else v for k, v in keep['generator'].items()}
     keep['meta'] = dict(ck.get('meta') or {}, exported_from=str(src))
     return atomic_save(keep, dst)
 
-def shipped_jet_generator(preset:str='jets_masked', # which shipped generator
-                         ) -> Path:
-    "Path of the gluon-jet generator shipped inside the package (trained by the results notebook's command)."
+SHIPPED_ALIASES = {'jets_masked': 'jets-g', 'jets': 'jets-g'}  # the names of the first shipped jet generators
+
+def _assets():
     from importlib.resources import files
-    p = Path(str(files('graphgan_nb') / 'assets' / f'gluon_{preset}.pt'))
-    if not p.is_file(): raise FileNotFoundError(f"no shipped generator for preset {preset!r} ({p}); train one with graphgan train-jets")
-    return p
+    return Path(str(files('graphgan_nb') / 'assets'))
+
+def shipped_generators() -> list[str]:
+    "Names of the generators shipped inside the package (`sparse-0` … `superpixels-9`, `jets-g`, …)."
+    return sorted(p.stem for p in (_assets()/'generators').glob('*.pt'))
+
+def shipped_generator(name:str, # `sparse-D`, `superpixels-D` (D = 0…9), `jets-g`, or an older name (`jets_masked`, `jets`)
+                     ) -> Path:
+    "Path of a generator shipped inside the package (each trained by the command in its results notebook)."
+    d = _assets()
+    for p in (d/'generators'/f'{name}.pt', d/'generators'/f'{SHIPPED_ALIASES.get(name, name)}.pt', d/f'gluon_{name}.pt'):
+        if p.is_file(): return p
+    raise FileNotFoundError(f"no shipped generator {name!r}; the package ships {', '.join(shipped_generators()) or 'none'}"
+                            " (train one with graphgan train-mnist / train-jets)")
+
+def shipped_jet_generator(preset:str='jets_masked', # which shipped generator (an older name of `shipped_generator`)
+                         ) -> Path:
+    "Path of the gluon-jet generator shipped inside the package (see `shipped_generator`)."
+    return shipped_generator(preset)

@@ -18,7 +18,7 @@ from .metrics import frechet_distance
 # %% auto #0
 __all__ = ['PSEUDO_SCALE', 'CLASSIFIER_FORMAT', 'N_NODES', 'knn_edges', 'pseudo_coordinates', 'MoNet', 'classifier_split',
            'classifier_accuracy', 'train_classifier', 'save_classifier', 'shipped_classifier_path', 'load_classifier',
-           'gfd_features', 'gaussian_stats', 'real_features', 'gfd', 'gfd_baselines']
+           'gfd_features', 'gaussian_stats', 'real_features', 'gfd', 'gfd_baselines', 'digit_validator']
 
 # %% ../nbs/06a_gfd.ipynb #d7087952
 def knn_edges(pos:torch.Tensor, # node positions `[B, N, 2]`
@@ -248,3 +248,25 @@ def gfd_baselines(digit:int, representation:str='superpixels',
         res['generated'] = frechet_distance(*gaussian_stats(g[:half]), *ref)
         res['generated_vs_all_real'] = frechet_distance(*gaussian_stats(g), *gaussian_stats(f[y == digit]))
     return res
+
+# %% ../nbs/06a_gfd.ipynb #54fdc224
+def digit_validator(digit:int, # the MNIST class the generator is trained on
+                    representation:str='sparse', # "sparse" or "superpixels"
+                    n:int=500, # generated digits per evaluation
+                    seed:int=0, # latent-noise seed (the same digits are drawn every time)
+                    classifier:MoNet|None=None, # default: the shipped classifier of the representation
+                    sources:tuple[str,...]=MNIST_SOURCES, root:str|Path|None=None):
+    "A function `G -> {accuracy, gfd, score}` scoring generated digits with the classifier (score = GFD)."
+    if digit not in range(10): raise ValueError(f"digit: expected an integer 0–9, got {digit!r}")
+    clf = classifier or load_classifier(representation)
+    f, y = real_features(representation, clf, sources, root)
+    ref = gaussian_stats(f[y == digit])
+    @torch.no_grad()
+    def validate(G) -> dict:
+        g = G.sample(n, seed=seed).cpu()
+        _matching(clf, representation, g)
+        feats = torch.cat([clf.features(g[i:i+250]) for i in range(0, n, 250)])
+        acc = float((clf.fc2(feats).argmax(1) == digit).float().mean())
+        d = frechet_distance(*ref, *gaussian_stats(feats.double().numpy()))
+        return dict(accuracy=acc, gfd=d, score=d)
+    return validate

@@ -11,8 +11,8 @@ from .data.jets import check_jetnet, jet_mass_over_pt, invariant_mass
 
 # %% auto #0
 __all__ = ['W1_FEATURES', 'PAPER_BOOTSTRAP', 'STREAM_W1_RANGES', 'w1', 'w1_bootstrap', 'w1_table', 'w1p', 'jet_mass', 'w1m',
-           'frechet_distance', 'fpd', 'kpd', 'jet_efps', 'jet_metrics', 'jetnet_chunks', 'FeatureHistograms',
-           'histogram_w1', 'stream_w1', 'w1_features']
+           'frechet_distance', 'fpd', 'kpd', 'jet_efps', 'jet_metrics', 'jet_validator', 'jetnet_chunks',
+           'FeatureHistograms', 'histogram_w1', 'stream_w1', 'w1_features']
 
 # %% ../nbs/06_metrics.ipynb #a9b80180
 def w1(u, # samples of one distribution `[n]`
@@ -230,6 +230,28 @@ def jet_metrics(real, # real jets `[M, 30, 4]`
             out['KPD'] = kpd(er, eg, batch_size=min(5_000, len(er), len(eg)))
         except ImportError as e: out['note'] = str(e)
     return out
+
+# %% ../nbs/06_metrics.ipynb #19d00020
+def jet_validator(real, # held-out real jets `[M, 30, 4]`, at least `2n` of them
+                  scaler, # the `JetScaler` of the training data (maps generator output back to JetNet features)
+                  n:int=1000, # jets per set (the paper's N)
+                  p:int=5, # bootstrap pairs
+                  seed:int=0, # noise and draw seed (the same every epoch)
+                 ):
+    "A function `G -> dict` of W1 per feature, W1m, m/pT spread ratio and multiplicity; `score` = mean W1 / real-vs-real W1."
+    real, _ = check_jetnet(real, name='validation jets')
+    base = w1_bootstrap(real, real, n, p, seed)
+    m_real = jet_mass_over_pt(real)
+    def validate(G) -> dict:
+        gen = scaler.inverse(G.sample(n, seed=seed).cpu().numpy())
+        w = w1_bootstrap(real, gen, n, p, seed)
+        rec = {f'w1_{f}': w[f][0] for f in W1_FEATURES}
+        rec['w1m'] = w1m(real[..., :3], gen[..., :3], num_eval_samples=n, num_batches=p, seed=seed)[0]
+        rec['mass_spread_ratio'] = float(jet_mass_over_pt(gen).std()/m_real.std())
+        rec['multiplicity'] = float(gen[..., 3].sum(1).mean())
+        rec['score'] = float(np.mean([w[f][0]/base[f][0] for f in W1_FEATURES]))
+        return rec
+    return validate
 
 # %% ../nbs/06_metrics.ipynb #af59a70a
 STREAM_W1_RANGES = dict(eta_rel=(-1.0, 1.0), phi_rel=(-1.0, 1.0), pt_rel=(0.0, 1.0), m_over_pt=(0.0, 1.0))

