@@ -61,7 +61,7 @@ def _train(args, max_seconds=None):
     validator = None if args.no_validation else digit_validator(args.digit, args.representation, n=min(500, max(2, len(graphs))),
                                                                 sources=tuple(args.sources), root=args.mnist_root)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    tr = GANTrainer(train, cfg, out, device=args.device, keep_every=args.keep_every, val_graphs=val, validator=validator)
+    tr = GANTrainer(train, cfg, out, device=args.device, keep_every=args.keep_every, val_graphs=val, validator=validator, val_every=args.val_every)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(train)} real graphs, {0 if val is None else len(val)} held out; "
           f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device}, from epoch {start}", flush=True)
@@ -102,7 +102,8 @@ def _train_jets(args):
     out = Path(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}'); out.mkdir(parents=True, exist_ok=True)
     meta = dict(scaler=asdict(sc), data=str(args.data), n_train=n_train, test_start=test_start)
     val_x = None if n_val < 2 else jet_gan_graphs(val, cfg.preset, sc)[0]
-    tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta, val_graphs=val_x, validator=validator)
+    tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta, val_graphs=val_x, validator=validator,
+                    val_every=args.val_every)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training on {n_train} jets of {args.data} ({'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) "
                            f"on {tr.device}, from epoch {start}", flush=True)
@@ -242,6 +243,7 @@ def _add_recipe_args(p):
     p.add_argument('--neighbours', type=int, default=None, help='messages from the k nearest nodes only (0: fully connected)')
     p.add_argument('--ema', type=float, default=None, help="decay of the moving average of the generator's weights used for sampling (0: off)")
     p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
+    p.add_argument('--val-every', type=int, default=2, help='measure the discriminator\'s health and the task metric every this many epochs')
 
 def _add_train_args(p, epochs, out, limit=None, batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')

@@ -14,34 +14,41 @@ from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, defa
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, build_gan, Generator
 
 # %% auto #0
-__all__ = ['JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss',
-           'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'discriminator_health', 'load_generator',
-           'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file',
-           'export_generator', 'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
+__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig',
+           'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'r1_penalty', 'discriminator_health',
+           'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator',
+           'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
+           'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
-JET_RECIPE = dict()  # what jets change in the recipe (see `results/gan_recipe`)
-PAPER_NETWORKS = dict(optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False)
+SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
+JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results/gan_recipe`)
+PAPER_NETWORKS = dict(optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
 
 @dataclass
 class GANConfig:
     "Everything that defines a graph-GAN training run (stored in every checkpoint)."
     preset:str='mnist_small' # Table 1 preset, a name in `PRESETS`
-    lr_d:float=1e-5 # discriminator learning rate (paper: 1e-5)
-    lr_g:float=3e-5 # generator learning rate (paper: 3e-5)
-    optimizer:str='rmsprop' # "rmsprop" (paper) or "adam" (authors' MNIST code, lr 1e-4)
+    lr_d:float=1e-4 # discriminator learning rate (paper: 1e-5)
+    lr_g:float=1e-4 # generator learning rate (paper: 3e-5)
+    optimizer:str='adam' # "adam" or "rmsprop" (paper)
     batch_size:int=32 # graphs per step
-    dropout:float=0.5 # discriminator dropout
+    dropout:float=0.0 # discriminator dropout (paper: 0.5)
     seed:int=0 # seeds weights, shuffling, latent noise and dropout
     digit:int=-1 # MNIST class the model is trained on (-1: not MNIST)
     representation:str='sparse' # "sparse", "superpixels" or "jets"
-    aggregation:str='mean' # message aggregation in G and D: "sum" (paper) or "mean"
-    readout:str='mlp' # discriminator readout: "mean" of node sigmoids (paper) or "mlp" on the pooled states (eq. 4)
-    shared_latent:int=0 # generator latent components shared by all nodes of a graph (0: paper)
+    aggregation:str='mean' # message aggregation in G and D: "mean" or "sum" (paper)
+    readout:str='both' # discriminator readout: "mean" of node sigmoids (paper), "mlp" on the pooled states (eq. 4), or "both" added
+    shared_latent:int=8 # generator latent components shared by all nodes of a graph (paper: 0)
     beta1:float=0.5 # Adam's first-moment decay (PyTorch's default is 0.9)
-    ema:float=0.0 # decay of the moving average of G's weights that sampling uses (0: off, the paper)
-    neighbours:int=0 # messages from the k nearest nodes only (0: fully connected, the paper)
-    linear_score:bool=False # LSGAN on the discriminator's unbounded score instead of a sigmoid (needs readout "mlp")
+    ema:float=0.995 # decay of the moving average of G's weights that sampling uses (paper: 0, off)
+    neighbours:int=10 # messages from the k nearest nodes only (paper: 0, fully connected)
+    linear_score:bool=True # LSGAN on the discriminator's unbounded score instead of a sigmoid (paper: False; needs readout "mlp" or "both")
+    node_identity:bool=True # a learned vector per generator node added to its latent (paper: False, anonymous nodes)
+    node_noise:float=0.3 # standard deviation of the generator's per-node latent part (paper: 1)
+    r1:float=10.0 # weight γ of the R1 penalty γ/2·E‖∇ₓD(x_real)‖² on the discriminator (paper: 0, off; needs neighbours > 0)
+    dequantise:float=0.0 # uniform jitter of ± this much added to the real positions D sees (0: off; `mnist` sets 0.5/14 for sparse digits)
+    augment:float=0.0 # differentiable augmentation: shift each graph D sees by up to this much in both position coordinates (0: off)
 
     def __post_init__(self):
         if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
@@ -53,19 +60,25 @@ class GANConfig:
         if self.aggregation not in AGGREGATIONS: raise ValueError(f"aggregation: expected one of {AGGREGATIONS}, got {self.aggregation!r}")
         if self.readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {self.readout!r}")
         if self.dropout not in (0, 0.5): raise ValueError(f"dropout: expected 0 or 0.5 (what the fused edge network supports), got {self.dropout!r}")
+        if self.r1 < 0: raise ValueError(f"r1: expected a penalty weight >= 0, got {self.r1!r}")
+        if self.r1 > 0 and self.neighbours == 0: raise ValueError("r1: the penalty needs second derivatives, which the fused fully connected edge network does not have; set neighbours > 0")
+        if not self.node_noise > 0: raise ValueError(f"node_noise: expected a positive standard deviation, got {self.node_noise!r}")
+        if not 0 <= self.dequantise < 1: raise ValueError(f"dequantise: expected a jitter in [0, 1), got {self.dequantise!r}")
+        if not 0 <= self.augment < 1: raise ValueError(f"augment: expected a shift in [0, 1), got {self.augment!r}")
         for k in ('beta1', 'ema'):
             if not 0 <= getattr(self, k) < 1: raise ValueError(f"{k}: expected a number in [0, 1), got {getattr(self, k)!r}")
 
     def networks(self) -> dict:
         "The keyword arguments of `build_gan` these settings ask for."
         return dict(dropout=self.dropout, aggregation=self.aggregation, readout=self.readout, shared_latent=self.shared_latent,
-                    neighbours=self.neighbours, linear_score=self.linear_score)
+                    neighbours=self.neighbours, linear_score=self.linear_score, node_identity=self.node_identity, node_noise=self.node_noise)
 
     @classmethod
     def mnist(cls, digit:int, representation:str='sparse', **kw):
         "Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above (chosen by the pilots in `results/gan_recipe`)."
         from graphgan_nb.mpnn import preset_for_digit
-        return cls(**{**dict(preset=preset_for_digit(digit, representation), digit=digit, representation=representation), **kw})
+        return cls(**{**dict(preset=preset_for_digit(digit, representation), digit=digit, representation=representation,
+                             dequantise=SPARSE_PIXEL/2 if representation == 'sparse' else 0.0), **kw})
 
     @classmethod
     def jets(cls, preset:str='jets_masked', **kw):
@@ -214,6 +227,14 @@ def _load(self:GANTrainer, path):
 GANTrainer.load = _load
 
 # %% ../nbs/05_gan.ipynb #1f2cbaa0
+def r1_penalty(D, # the discriminator
+               real:torch.Tensor, # real graphs `[B, N, F]`
+               mask:torch.Tensor|None=None):
+    "E‖∇ₓD(x)‖² over real graphs (Mescheder et al. 2018): keeps D flat on the data, which damps the oscillation of the game."
+    x = real.detach().requires_grad_(True)
+    g, = torch.autograd.grad(D(x, mask).sum(), x, create_graph=True)
+    return g.pow(2).sum((1, 2)).mean()
+
 def _train_epoch(self:GANTrainer, bar=None) -> dict:
     "One pass over the training graphs (discriminator step, then generator step per batch); returns the epoch's mean losses."
     cfg, dev = self.config, self.device
@@ -228,14 +249,16 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
     sums, n, t0 = dict(d_loss=0., g_loss=0., d_real=0., d_fake=0.), 0, time.perf_counter()
     for i in range(0, M - bs + 1, bs):
         idx = order[i:i+bs][mine]
-        real = self.graphs[idx].to(dev)
+        real = self.dequantised(self.graphs[idx].to(dev), g, mine)
         mask = None if self.mask is None else self.mask[idx].to(dev)
         with torch.no_grad(): fake = G(self.G.latent(bs, g, dev)[mine], mask)
+        real, fake = self.augmented(real, g, mine), self.augmented(fake, g, mine)
         d_out = D(torch.cat([real, fake]), None if mask is None else torch.cat([mask, mask]))
         d_real, d_fake = d_out[:len(idx)], d_out[len(idx):]
         d_loss = lsgan_d_loss(d_real, d_fake)
+        if cfg.r1 > 0: d_loss = d_loss + cfg.r1/2*r1_penalty(D, real, mask)
         self.opt_d.zero_grad(set_to_none=True); d_loss.backward(); self.opt_d.step()
-        g_loss = lsgan_g_loss(D(G(self.G.latent(bs, g, dev)[mine], mask), mask))
+        g_loss = lsgan_g_loss(D(self.augmented(G(self.G.latent(bs, g, dev)[mine], mask), g, mine), mask))
         self.opt_g.zero_grad(set_to_none=True); g_loss.backward(); self.opt_g.step()
         if self.G_ema is not None:
             with torch.no_grad():
@@ -254,6 +277,22 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
     self.history.append(rec)
     return rec
 GANTrainer.train_epoch = _train_epoch
+
+def _dequantised(self:GANTrainer, x:torch.Tensor, g:torch.Generator, mine:slice) -> torch.Tensor:
+    "Real graphs with their positions jittered uniformly within ±`dequantise` (a pixel grid is then no give-away of real data)."
+    q = self.config.dequantise
+    if q == 0: return x
+    jitter = ((torch.rand(len(x)*self.world, *x.shape[1:-1], 2, generator=g)*2 - 1)*q)[mine]
+    return torch.cat([x[..., :2] + jitter.to(x.device, x.dtype), x[..., 2:]], -1)
+GANTrainer.dequantised = _dequantised
+
+def _augmented(self:GANTrainer, x:torch.Tensor, g:torch.Generator, mine:slice) -> torch.Tensor:
+    "Graphs as D sees them: each shifted by a uniform random offset in (±`augment`)² of its positions (DiffAugment); gradients pass."
+    a = self.config.augment
+    if a == 0: return x
+    shift = ((torch.rand(len(x)*self.world, 1, 2, generator=g)*2 - 1)*a)[mine]  # drawn for the global batch, as the noise
+    return torch.cat([x[..., :2] + shift.to(x.device, x.dtype), x[..., 2:]], -1)
+GANTrainer.augmented = _augmented
 
 # %% ../nbs/05_gan.ipynb #56459f5e
 def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should have done
@@ -311,7 +350,7 @@ def _check_health(self:GANTrainer, bar=None, n:int=256) -> bool:
     "After an epoch: D's held-out AUC and score gap, the validator's metrics into the history; True if the validation score improved."
     rec = self.history[-1]
     if self.val_graphs is not None:
-        real = self.val_graphs[:n].to(self.device)
+        real = self.dequantised(self.val_graphs[:n].to(self.device), torch.Generator().manual_seed(self.config.seed), slice(0, n))
         mask = None if self.val_mask is None else self.val_mask[:n].to(self.device)
         fake = self.sampler().sample(len(real), seed=self.config.seed + 10_007, mask=mask)
         rec.update(discriminator_health(self.D, real, fake, mask))

@@ -269,17 +269,21 @@ class Generator(nn.Module):
                  aggregation:str='sum', # message aggregation, see `MPNNLayer`
                  shared_latent:int=0, # latent components shared by all nodes of a graph (0: the paper's i.i.d. nodes)
                  neighbours:int=0, # k-nearest-neighbour messages (0: fully connected, the paper), see `MPNNLayer`
+                 node_identity:bool=False, # add a learned vector per node to its independent latent part (a role for each node)
+                 node_noise:float=1.0, # standard deviation of the independent per-node latent part
                 ):
         super().__init__()
         if not 0 <= shared_latent <= hidden - pos_dims: raise ValueError(f"shared_latent: expected 0 to {hidden - pos_dims} (|h| − position dims), got {shared_latent}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
-        self.learned_mask, self.shared_latent = learned_mask, shared_latent
+        self.learned_mask, self.shared_latent, self.node_noise = learned_mask, shared_latent, node_noise
+        self.identity = nn.Parameter(torch.randn(n_nodes, hidden - shared_latent)) if node_identity else None
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, 0.0, negative_slope, aggregation, neighbours) for _ in range(iters))
 
     def forward(self, z:torch.Tensor, # latent node features `[B, N, |h|]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
                ) -> torch.Tensor:
         "Generated node features `[B, N, node_features]` in [-1, 1]."
+        if self.identity is not None: z = z + F.pad(self.identity, (0, self.shared_latent))
         x = torch.tanh(_iterate(self.layers, z, mask, self.slope)[..., :self.node_features])
         return x if mask is None else x * mask.unsqueeze(-1).to(x.dtype)
 
@@ -287,6 +291,7 @@ class Generator(nn.Module):
         "Standard-normal latent node features `[n, N, |h|]` (the last `shared_latent` the same for all nodes of a graph)."
         L = self.shared_latent
         z = torch.randn(n, self.n_nodes, self.hidden - L, generator=generator)
+        if self.node_noise != 1: z = z*self.node_noise
         if L: z = torch.cat([z, torch.randn(n, 1, L, generator=generator).expand(-1, self.n_nodes, -1)], -1)
         return z.to(device or next(self.parameters()).device)
 
@@ -302,14 +307,17 @@ class Generator(nn.Module):
         finally: self.train(was)
 
 # %% ../nbs/04_mpnn.ipynb #458e7e91
-READOUTS = ('mean', 'mlp')
+READOUTS = ('mean', 'mlp', 'both')
 
 class Discriminator(nn.Module):
     """MPNN discriminator: features padded to |h| → T_d iterations (dropout) → one score per graph.
 
     `readout='mean'` is the paper's: a sigmoid of each node's first state component, averaged
     over the real nodes. `readout='mlp'` is its Appendix A eq. 4: an MLP on the pooled final
-    node states (averaged over the real nodes, so the scale does not grow with N), then a sigmoid."""
+    node states (averaged over the real nodes, so the scale does not grow with N), then a sigmoid.
+    `readout='both'` adds the two before the sigmoid: the mean of each node's first state component
+    (a local verdict on every node's neighbourhood, which reaches each generated node directly)
+    plus the MLP's verdict on the graph as a whole."""
     def __init__(self, n_nodes:int, node_features:int=3, hidden:int=32, iters:int=1,
                  fe:tuple=(64, 128), fn:tuple=(256, 256), pos_dims:int=2, negative_slope:float=0.2,
                  dropout:float=0.5, # dropout inside f_e and f_n
@@ -321,12 +329,12 @@ class Discriminator(nn.Module):
                  linear_score:bool=False, # the readout MLP's output as it is (LSGAN on an unbounded score), not through a sigmoid
                 ):
         super().__init__()
-        if linear_score and readout != 'mlp': raise ValueError("linear_score: needs readout='mlp' (the paper's readout averages sigmoids)")
+        if linear_score and readout == 'mean': raise ValueError("linear_score: needs readout='mlp' or 'both' (the paper's readout averages sigmoids)")
         if readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {readout!r}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
         self.learned_mask, self.readout, self.linear_score = learned_mask, readout, linear_score
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, dropout, negative_slope, aggregation, neighbours) for _ in range(iters))
-        if readout == 'mlp': self.head = nn.Sequential(nn.Linear(hidden, readout_hidden), nn.LeakyReLU(negative_slope), nn.Linear(readout_hidden, 1))
+        if readout != 'mean': self.head = nn.Sequential(nn.Linear(hidden, readout_hidden), nn.LeakyReLU(negative_slope), nn.Linear(readout_hidden, 1))
 
     def forward(self, x:torch.Tensor, # node features `[B, N, node_features]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
@@ -340,9 +348,11 @@ class Discriminator(nn.Module):
             m = hard + soft - soft.detach()
         adj_mask = None if m is None else m.detach()
         h = _iterate(self.layers, F.pad(x, (0, self.hidden - x.shape[-1])), adj_mask, self.slope)
-        if self.readout == 'mlp':
-            pooled = h.mean(1) if m is None else (h*m.unsqueeze(-1)).sum(1) / m.sum(1, keepdim=True).clamp(min=1)
+        if self.readout != 'mean':
+            w = None if m is None else m/m.sum(1, keepdim=True).clamp(min=1)   # weights of the mean over real nodes
+            pooled = h.mean(1) if w is None else (h*w.unsqueeze(-1)).sum(1)
             score = self.head(pooled)[:, 0]
+            if self.readout == 'both': score = score + (h[..., 0].mean(1) if w is None else (h[..., 0]*w).sum(1))
             return score if self.linear_score else torch.sigmoid(score)
         s = torch.sigmoid(h[..., 0])
         if m is None: return s.mean(1)
@@ -373,13 +383,15 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               shared_latent:int=0, # generator latent components shared by all nodes of a graph
               neighbours:int=0, # k-nearest-neighbour graphs in both networks (0: fully connected, the paper)
               linear_score:bool=False, # discriminator score without the final sigmoid (needs readout="mlp")
+              node_identity:bool=False, # generator: a learned vector per node added to its latent
+              node_noise:float=1.0, # generator: standard deviation of the per-node latent part
              ) -> tuple[Generator, Discriminator]:
     "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults)."
     if isinstance(preset, str):
         if preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {preset!r}")
         preset = PRESETS[preset]
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
-    return (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours),
+    return (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity, node_noise=node_noise),
             Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score))
 
 # %% ../nbs/04_mpnn.ipynb #7fee9c64

@@ -27,6 +27,18 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'linear_ema_k10': dict(_BEST, linear_score=True, ema=0.995, neighbours=10),
     'linear_ttur_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=5e-5, neighbours=10),
     'linear_bs16_k10': dict(_BEST, linear_score=True, neighbours=10, batch_size=16),
+    'linear_ema_aug_k10': dict(_BEST, linear_score=True, ema=0.995, augment=0.125, neighbours=10),
+    'linear_ema_drop_k10': dict(_BEST, linear_score=True, ema=0.995, dropout=0.5, neighbours=10),
+    'linear_ema_r1_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, neighbours=10),
+    'linear_ema_r1_2e4_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, lr_d=2e-4, lr_g=2e-4, neighbours=10),
+    'both_ema_r1_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, neighbours=10),
+    'both_ema_r1_bs8_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, neighbours=10, batch_size=8),
+    'both_ema_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10),
+    'mlp_ema_r1_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10),
+    'both_r10_ttur_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5, dequantise=0.5/14, neighbours=10),
+    'mlp_r10_ttur_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5, dequantise=0.5/14, neighbours=10),
+    'id_mlp_r10_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
+    'id_both_r10_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'linear_2e4_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, neighbours=10),
     'linear_2e4_ema_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, ema=0.995, neighbours=10),
     # jets (--jets FILE): the paper's jet settings, then the recipe's levers
@@ -36,6 +48,11 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'jets_adam_mlp_mean_shared_k10': dict(_BEST, neighbours=10),
     'jets_adam_mlp_mean_shared_ema': dict(_BEST, ema=0.995),
     'jets_adam_mlp_mean_shared_lr3e4': dict(_BEST, lr_d=3e-4, lr_g=1e-4),
+    'jets_id_mlp_r10_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, neighbours=10, node_identity=True, node_noise=0.3),
+    'jets_id_both_r10_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, neighbours=10, node_identity=True, node_noise=0.3),
+    'jets_linear_ema_r1_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, neighbours=10),
+    'jets_linear_ema_k10': dict(_BEST, linear_score=True, ema=0.995, neighbours=10),
+    'jets_linear_ema_full': dict(_BEST, linear_score=True, ema=0.995),
 }
 
 def main(argv=None):
@@ -65,7 +82,7 @@ def main(argv=None):
         tr = GANTrainer(train, cfg, run, device='cpu', resume=False, val_graphs=val, validator=validate, val_every=a.val_every)
         t0 = time.perf_counter()
         tr.fit(10_000, progress=False, max_seconds=a.minutes*60)
-        h = tr.history; last, best = h[-1], min(h, key=lambda r: r['score'])
+        h = [r for r in tr.history if 'score' in r]; last, best = h[-1], min(h, key=lambda r: r['score'])
         row = dict(recipe=name, digit=a.digit, representation=a.representation, minutes=round((time.perf_counter() - t0)/60, 2),
                    epochs=tr.epoch, steps=tr.epoch*(len(train)//cfg.batch_size),
                    last_accuracy=last['accuracy'], last_gfd=last['gfd'], best_gfd=best['score'], best_epoch=best['epoch'],
@@ -108,7 +125,7 @@ def jets(a):
                         meta=dict(scaler=asdict(sc)), val_every=a.val_every)
         t0 = time.perf_counter()
         tr.fit(10_000, progress=False, max_seconds=a.minutes*60)
-        h = tr.history; last, best = h[-1], min(h, key=lambda r: r['score'])
+        h = [r for r in tr.history if 'score' in r]; last, best = h[-1], min(h, key=lambda r: r['score'])
         _append(out, dict(recipe=name, preset=a.preset, minutes=round((time.perf_counter() - t0)/60, 2), epochs=tr.epoch,
                           steps=tr.epoch*(len(x)//a.batch_size), last_score=last['score'], best_score=best['score'], best_epoch=best['epoch'],
                           **{k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity')},
