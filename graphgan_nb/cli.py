@@ -17,13 +17,24 @@ def _digit_graphs(digit, sources, root, limit=None, representation='sparse'):
     g, _, _ = mnist_graphs(digit, representation, tuple(sources), root)
     return g[:limit] if limit else g
 
-def _real_vs_generated(real, G, n, seed, path, title, representation='sparse'):
+def _real_vs_generated(real, G, n, seed, path, title, representation='sparse', G_more=None):
+    "Real digits in the first row, `G`'s in the second (and `G_more`'s in a third)."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt, torch
     from graphgan_nb.data.superpixels import plot_digit_graphs
-    fig = plot_digit_graphs(torch.cat([real[:n], G.sample(n, seed=seed)]), representation, ncols=n, title=title)
+    rows = [real[:n], G.sample(n, seed=seed)] + ([] if G_more is None else [G_more.sample(n, seed=seed)])
+    fig = plot_digit_graphs(torch.cat(rows), representation, ncols=n, title=title)
     fig.savefig(path, dpi=120); plt.close(fig)
     return path
+
+def _shipped_beside(args):
+    "For the quickstart: the generator shipped for this digit, to draw beside the few minutes' one (None if there is none)."
+    if args.command != 'quickstart': return None
+    from graphgan_nb.gan import load_generator, shipped_generator
+    name = f'{args.representation}-{args.digit}'
+    try: G, _, hist = load_generator(shipped_generator(name))
+    except FileNotFoundError: return None
+    return G, f'{name} ({len(hist)} epochs)'
 
 def _describe(cfg) -> str:
     "One line of the settings that make a recipe."
@@ -69,9 +80,11 @@ def _train(args, max_seconds=None):
     if _not_first(tr): return None
     took = time.perf_counter() - t0
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    png = _real_vs_generated(graphs, tr.G.cpu(), 10, args.seed, out/'real_vs_generated.png',
-                             f'{args.representation} digit {args.digit}: real (top) vs generated (bottom), epoch {tr.epoch}',
-                             args.representation)
+    shipped = _shipped_beside(args)
+    png = _real_vs_generated(graphs, tr.sampler().cpu(), 10, args.seed, out/'real_vs_generated.png',
+                             f'{args.representation} digit {args.digit}: real (top), generated after epoch {tr.epoch} (middle)'
+                             + ('' if shipped is None else f', the shipped generator {shipped[1]} (bottom)'),
+                             args.representation, None if shipped is None else shipped[0])
     if tr.history: fig = plot_history(tr.history, f'digit {args.digit}'); fig.savefig(out/'losses.png', dpi=100); plt.close(fig)
     summary = dict(digit=args.digit, representation=args.representation, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device),
                    checkpoint=str(out/'last.pt'), best=None if tr.best is None else dict(tr.best, checkpoint=str(out/'best.pt')),

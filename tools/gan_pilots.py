@@ -39,6 +39,7 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'mlp_r10_ttur_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5, dequantise=0.5/14, neighbours=10),
     'id_mlp_r10_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'id_both_r10_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
+    'id_both_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'linear_2e4_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, neighbours=10),
     'linear_2e4_ema_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, ema=0.995, neighbours=10),
     # jets (--jets FILE): the paper's jet settings, then the recipe's levers
