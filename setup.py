@@ -39,7 +39,7 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages(),
     include_package_data = True,
-    package_data = {'graphgan_nb': ['assets/*']},
+    package_data = {'graphgan_nb': ['assets/*', 'assets/generators/*']},
     install_requires = requirements,
     extras_require={'hep': hep_requirements, 'metrics': metrics_requirements,
                     'dev': dev_requirements + hep_requirements + metrics_requirements},

@@ -289,10 +289,11 @@ class Generator(nn.Module):
 
     def latent(self, n:int, generator:torch.Generator|None=None, device=None):
         "Standard-normal latent node features `[n, N, |h|]` (the last `shared_latent` the same for all nodes of a graph)."
-        L = self.shared_latent
-        z = torch.randn(n, self.n_nodes, self.hidden - L, generator=generator)
+        L, N = self.shared_latent, self.n_nodes; k = N*(self.hidden - L)
+        r = torch.randn(n, k + L, generator=generator)  # one block per graph: the same graphs whatever the batching
+        z = r[:, :k].view(n, N, self.hidden - L)
         if self.node_noise != 1: z = z*self.node_noise
-        if L: z = torch.cat([z, torch.randn(n, 1, L, generator=generator).expand(-1, self.n_nodes, -1)], -1)
+        if L: z = torch.cat([z, r[:, k:].unsqueeze(1).expand(-1, N, -1)], -1)
         return z.to(device or next(self.parameters()).device)
 
     @torch.no_grad()

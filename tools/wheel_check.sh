@@ -20,7 +20,13 @@ names = {p.name for p in (pathlib.Path(graphgan_nb.__file__).parent/'assets').it
 need = {'mnist_sample.npz', 'monet_sparse.pt', 'monet_superpixels.pt', 'gluon_jets.pt', 'gluon_jets_masked.pt', 'susy_sample.parquet'}
 assert need <= names, f"missing from the wheel: {need - names}"
 print('wheel assets:', sorted(names))
+gens = sorted(p.name for p in (pathlib.Path(graphgan_nb.__file__).parent/'assets'/'generators').glob('*.pt'))
+print('shipped generators:', gens)
 PY
+for name in $(python -c "from graphgan_nb.gan import shipped_generators; print(' '.join(n for n in shipped_generators() if not n.startswith('jets')))"); do
+  graphgan sample shipped:$name --n 8 --out "$name.npy" >/dev/null
+  python -c "import numpy as np; x = np.load('$name.npy'); assert x.dtype == np.float32 and x.shape[0] == 8 and x.shape[2] == 3, x.shape; print('shipped:$name ->', x.shape)"
+done
 graphgan quickstart --minutes 0.3 --no-progress --out qs > qs.log && tail -3 qs.log && test -f qs/real_vs_generated.png
 python - <<'PY'
 from graphgan_nb.data.superpixels import mnist_graphs
