@@ -51,6 +51,8 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'jets_adam_mlp_mean_shared_lr3e4': dict(_BEST, lr_d=3e-4, lr_g=1e-4),
     'jets_id_mlp_r10_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, neighbours=10, node_identity=True, node_noise=0.3),
     'jets_id_both_r10_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, neighbours=10, node_identity=True, node_noise=0.3),
+    'jets_recipe_r1_k10': dict(r1=1.0),
+    'jets_recipe_r0_k10': dict(r1=0.0),
     'jets_linear_ema_r1_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, neighbours=10),
     'jets_linear_ema_k10': dict(_BEST, linear_score=True, ema=0.995, neighbours=10),
     'jets_linear_ema_full': dict(_BEST, linear_score=True, ema=0.995),
