@@ -91,21 +91,13 @@ def main(argv=None):
                    last_accuracy=last['accuracy'], last_gfd=last['gfd'], best_gfd=best['score'], best_epoch=best['epoch'],
                    best_accuracy=best['accuracy'], d_auc_last=last['d_auc'], d_gap_last=last['d_gap'],
                    d_real_last=last['d_real'], d_fake_last=last['d_fake'], config=json.dumps(RECIPES[name]))
-        import csv
-        f = out/'pilots.csv'; new = not f.exists()
-        with open(f, 'a', newline='') as fh:
-            w = csv.DictWriter(fh, fieldnames=list(row)); 
-            if new: w.writeheader()
-            w.writerow(row)
-        print(json.dumps(row), flush=True)
+        _append(out, row)
 
 def _append(out, row):
-    import csv
-    f = out/'pilots.csv'; new = not f.exists()
-    with open(f, 'a', newline='') as fh:
-        w = csv.DictWriter(fh, fieldnames=list(row))
-        if new: w.writeheader()
-        w.writerow(row)
+    "Add one pilot's row to OUT/pilots.csv (rewritten atomically with `core.write_history`) and print it."
+    from graphgan_nb.core import read_history, write_history
+    f = out/'pilots.csv'
+    write_history(f, (read_history(f) if f.exists() else []) + [row])
     print(json.dumps(row), flush=True)
 
 def jets(a):

@@ -8,7 +8,7 @@ graphgan_nb/assets/generators/<representation>-<digit>.pt and appends a row (epo
 minutes from the run's own history, best GFD and accuracy) to runs/shipped/models.csv.
 Models already exported are skipped; rerun the same command after a kill.
 """
-import argparse, csv, json, os, subprocess, sys, time
+import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 
 def targets(specs):
@@ -36,17 +36,15 @@ def main():
         subprocess.run([sys.executable, '-c', f'import torch; torch.set_num_threads({a.threads}); '
                         'from graphgan_nb.cli import main; import sys; sys.argv[0] = "graphgan"; main()', *cmd[1:]], check=True, env=env)
         from graphgan_nb.gan import export_generator, read_gan_checkpoint
+        from graphgan_nb.core import read_history, write_history
         ck = read_gan_checkpoint(out/'best.pt')
         export_generator(out/'best.pt', dst, half=True)
         h = ck['history']; best = min((r for r in h if 'score' in r), key=lambda r: r['score'])
         row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*sum(r['seconds'] for r in h)/60, 1),
                    best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy'], d_auc_at_best=best.get('d_auc'),
                    command=' '.join(cmd), weights=str(dst.name))
-        f = runs/'models.csv'; new = not f.exists()
-        with open(f, 'a', newline='') as fh:
-            w = csv.DictWriter(fh, fieldnames=list(row))
-            if new: w.writeheader()
-            w.writerow(row)
+        f = runs/'models.csv'  # one row per exported model, rewritten atomically
+        write_history(f, (read_history(f) if f.exists() else []) + [row])
         print(json.dumps(row), flush=True)
 
 if __name__ == '__main__': main()
