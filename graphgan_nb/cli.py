@@ -49,7 +49,7 @@ def _not_first(tr) -> bool:
         dist.barrier(); dist.destroy_process_group()  # no collective follows
     return tr.rank > 0
 
-_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema')
+_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema', 'r1', 'minibatch_std')
 
 def _config_kw(args) -> dict:
     "The GANConfig settings given on the command line (the others come from the recipe or the paper)."
@@ -72,7 +72,8 @@ def _train(args, max_seconds=None):
     validator = None if args.no_validation else digit_validator(args.digit, args.representation, n=min(500, max(2, len(graphs))),
                                                                 sources=tuple(args.sources), root=args.mnist_root)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    tr = GANTrainer(train, cfg, out, device=args.device, keep_every=args.keep_every, val_graphs=val, validator=validator, val_every=args.val_every)
+    tr = GANTrainer(train, cfg, out, device=args.device, keep_every=args.keep_every, val_graphs=val, validator=validator, val_every=args.val_every,
+                    precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(train)} real graphs, {0 if val is None else len(val)} held out; "
           f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device}, from epoch {start}", flush=True)
@@ -108,7 +109,7 @@ def _train_jets(args):
     cfg = (GANConfig.jets_paper if args.paper else GANConfig.jets)(args.preset, **_config_kw(args))
     pf, _ = read_jetnet(args.data)
     n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
-    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile)
+    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile, pt_log=args.log_pt and not args.paper)
     val = pf[test_start:test_start + min(2000, (len(pf) - test_start)//2*2)]  # the first held-out jets judge every epoch
     n_val = min(1000, len(val)//2)
     validator = None if args.no_validation or n_val < 2 else jet_validator(val, sc, n=n_val, p=5, seed=args.seed)
@@ -116,7 +117,7 @@ def _train_jets(args):
     meta = dict(scaler=asdict(sc), data=str(args.data), n_train=n_train, test_start=test_start)
     val_x = None if n_val < 2 else jet_gan_graphs(val, cfg.preset, sc)[0]
     tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta, val_graphs=val_x, validator=validator,
-                    val_every=args.val_every)
+                    val_every=args.val_every, precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training on {n_train} jets of {args.data} ({'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) "
                            f"on {tr.device}, from epoch {start}", flush=True)
@@ -124,7 +125,7 @@ def _train_jets(args):
     if _not_first(tr): return None
     took = time.perf_counter() - t0
     test = pf[test_start:]
-    gen = sample_jets(tr.G.cpu(), sc, len(test), seed=args.seed)
+    gen = sample_jets(tr.sampler().cpu(), sc, len(test), seed=args.seed)
     n_boot = min(1000, len(test)//2)
     w = w1_bootstrap(test, gen, n_boot, 10, seed=args.seed)
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
@@ -251,10 +252,14 @@ def _add_recipe_args(p):
     p.add_argument('--beta1', type=float, default=None, help="Adam's first-moment decay")
     p.add_argument('--dropout', type=float, default=None, choices=[0.0, 0.5], help='discriminator dropout')
     p.add_argument('--aggregation', choices=['sum', 'mean'], default=None, help='message aggregation in both networks')
-    p.add_argument('--readout', choices=['mean', 'mlp'], default=None, help='discriminator readout: mean of node sigmoids, or an MLP on pooled node states')
+    p.add_argument('--readout', choices=['mean', 'mlp', 'both'], default=None, help='discriminator readout: mean of node sigmoids, an MLP on pooled node states, or both added')
     p.add_argument('--shared-latent', type=int, default=None, help='latent components shared by all nodes of a generated graph')
     p.add_argument('--neighbours', type=int, default=None, help='messages from the k nearest nodes only (0: fully connected)')
     p.add_argument('--ema', type=float, default=None, help="decay of the moving average of the generator's weights used for sampling (0: off)")
+    p.add_argument('--r1', type=float, default=None, help='weight of the R1 gradient penalty on the discriminator (0: off; needs --neighbours > 0)')
+    p.add_argument('--minibatch-std', type=int, default=None, help="group size of the discriminator's minibatch standard deviation (0: off)")
+    p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32', help='bf16: forward passes in bfloat16 autocast (about 1.7x faster '
+                                                                              'on CPUs with bf16 matrix units; needs --neighbours > 0)')
     p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
     p.add_argument('--val-every', type=int, default=2, help='measure the discriminator\'s health and the task metric every this many epochs')
 
@@ -409,6 +414,7 @@ def parser() -> argparse.ArgumentParser:
     _add_recipe_args(j)
     j.add_argument('--scale-quantile', type=float, default=0.9999, help='scale η_rel, φ_rel, pT_rel by this quantile of their magnitude '
                                                                       '(1: by the maximum, as the paper; --paper implies 1)')
+    j.add_argument('--log-pt', action='store_true', help='scale log pT_rel instead of pT_rel (spreads the soft particles; not with --paper)')
     j.add_argument('--seed', type=int, default=0)
     j.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
     j.add_argument('--limit', type=int, default=None, help='use at most this many training jets')

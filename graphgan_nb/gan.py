@@ -14,16 +14,16 @@ from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, defa
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, build_gan, Generator
 
 # %% auto #0
-__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig',
-           'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'r1_penalty', 'discriminator_health',
-           'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator',
-           'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
+__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'PRECISIONS', 'ADDED_SETTINGS', 'STUCK_AUC', 'STUCK_GAP',
+           'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint',
+           'r1_penalty', 'discriminator_health', 'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_jets',
+           'load_jet_generator', 'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
            'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
 JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results/gan_recipe`)
-PAPER_NETWORKS = dict(optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
+PAPER_NETWORKS = dict(minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
 
 @dataclass
 class GANConfig:
@@ -49,6 +49,7 @@ class GANConfig:
     r1:float=10.0 # weight γ of the R1 penalty γ/2·E‖∇ₓD(x_real)‖² on the discriminator (paper: 0, off; needs neighbours > 0)
     dequantise:float=0.0 # uniform jitter of ± this much added to the real positions D sees (0: off; `mnist` sets 0.5/14 for sparse digits)
     augment:float=0.0 # differentiable augmentation: shift each graph D sees by up to this much in both position coordinates (0: off)
+    minibatch_std:int=0 # group size of the discriminator's minibatch standard deviation (0: off; needs readout "mlp" or "both")
 
     def __post_init__(self):
         if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
@@ -71,7 +72,8 @@ class GANConfig:
     def networks(self) -> dict:
         "The keyword arguments of `build_gan` these settings ask for."
         return dict(dropout=self.dropout, aggregation=self.aggregation, readout=self.readout, shared_latent=self.shared_latent,
-                    neighbours=self.neighbours, linear_score=self.linear_score, node_identity=self.node_identity, node_noise=self.node_noise)
+                    neighbours=self.neighbours, linear_score=self.linear_score, node_identity=self.node_identity, node_noise=self.node_noise,
+                    minibatch_std=self.minibatch_std)
 
     @classmethod
     def mnist(cls, digit:int, representation:str='sparse', **kw):
@@ -123,6 +125,7 @@ class GANTrainer:
                  val_mask:torch.Tensor|None=None, # `[V, N]` node mask of `val_graphs`
                  validator=None, # `validator(G) -> dict` of task metrics for the generator, with "score" (lower is better)
                  val_every:int=1, # measure health and the task metric every this many epochs
+                 precision:str='fp32', # "bf16": forward passes in bfloat16 autocast (weights, optimiser and losses stay fp32; needs `neighbours` > 0)
                 ):
         self.config = config or GANConfig()
         device = self._setup_distributed(distributed, device)
@@ -143,6 +146,9 @@ class GANTrainer:
         self.epoch, self.history, self.meta, self._ddp = 0, [], dict(meta or {}), None
         self.val_graphs = None if val_graphs is None else check_graphs(val_graphs, 'validation graphs', p['n_nodes'], p['node_features'])
         self.val_mask, self.validator, self.best, self.val_every = val_mask, validator, None, max(1, val_every)
+        if precision not in PRECISIONS: raise ValueError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
+        if precision == 'bf16' and self.config.neighbours == 0: raise ValueError("precision: bf16 needs neighbours > 0 (the fused fully connected edge network runs in fp32 only)")
+        self.precision = precision
         if resume and self.out_dir is not None and (self.out_dir/'last.pt').exists(): self.load(self.out_dir/'last.pt')
 
     def _setup_distributed(self, distributed, device):
@@ -179,7 +185,9 @@ class GANTrainer:
 
 # %% ../nbs/05_gan.ipynb #124eb65f
 GAN_FORMAT = 'graphgan_nb.gan/2'
+PRECISIONS = ('fp32', 'bf16')  # what `GANTrainer(precision=)` accepts; a runtime choice, not part of the recipe or the checkpoint
 _FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
+ADDED_SETTINGS = dict(minibatch_std=0)  # settings added within format 2, with the value that older format-2 checkpoints were trained with
 
 def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
                         map_location='cpu', # where to put the tensors
@@ -193,7 +201,7 @@ def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
         raise ValueError(f"checkpoint {path}: written in format {fmt!r} by another graphgan_nb version; this one reads {GAN_FORMAT!r} and {_FORMAT_1!r}")
     elif fmt != GAN_FORMAT:
         raise ValueError(f"checkpoint {path}: not a graphgan_nb GAN checkpoint")
-    return ck
+    return dict(ck, config={**ADDED_SETTINGS, **ck['config']})
 
 def _state(self:GANTrainer) -> dict:
     "Everything a resumed run needs: networks, optimisers, epoch, history, configuration and `meta`."
@@ -247,18 +255,20 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
     order = torch.randperm(M, generator=g)
     self.G.train(); self.D.train()
     sums, n, t0 = dict(d_loss=0., g_loss=0., d_real=0., d_fake=0.), 0, time.perf_counter()
+    amp = lambda: torch.autocast(dev.type, dtype=torch.bfloat16, enabled=self.precision == 'bf16')
     for i in range(0, M - bs + 1, bs):
         idx = order[i:i+bs][mine]
         real = self.dequantised(self.graphs[idx].to(dev), g, mine)
         mask = None if self.mask is None else self.mask[idx].to(dev)
-        with torch.no_grad(): fake = G(self.G.latent(bs, g, dev)[mine], mask)
+        with torch.no_grad(), amp(): fake = G(self.G.latent(bs, g, dev)[mine], mask).float()
         real, fake = self.augmented(real, g, mine), self.augmented(fake, g, mine)
-        d_out = D(torch.cat([real, fake]), None if mask is None else torch.cat([mask, mask]))
-        d_real, d_fake = d_out[:len(idx)], d_out[len(idx):]
-        d_loss = lsgan_d_loss(d_real, d_fake)
-        if cfg.r1 > 0: d_loss = d_loss + cfg.r1/2*r1_penalty(D, real, mask)
+        with amp():
+            d_out = D(torch.cat([real, fake]), None if mask is None else torch.cat([mask, mask])).float()
+            d_real, d_fake = d_out[:len(idx)], d_out[len(idx):]
+            d_loss = lsgan_d_loss(d_real, d_fake)
+            if cfg.r1 > 0: d_loss = d_loss + cfg.r1/2*r1_penalty(D, real, mask).float()
         self.opt_d.zero_grad(set_to_none=True); d_loss.backward(); self.opt_d.step()
-        g_loss = lsgan_g_loss(D(self.augmented(G(self.G.latent(bs, g, dev)[mine], mask), g, mine), mask))
+        with amp(): g_loss = lsgan_g_loss(D(self.augmented(G(self.G.latent(bs, g, dev)[mine], mask).float(), g, mine), mask).float())
         self.opt_g.zero_grad(set_to_none=True); g_loss.backward(); self.opt_g.step()
         if self.G_ema is not None:
             with torch.no_grad():
@@ -398,11 +408,12 @@ def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
                    preset:str='jets', # "jets" (zero padding, 3 features) or "jets_masked" (learned mask, 4 features)
                    scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
                    quantile:float=0.9999, # the scaler's quantile when it is fitted here (1: the maxima, as the paper)
+                   pt_log:bool=False, # when fitted here: scale log pT_rel (see `JetScaler`)
                   ) -> tuple[torch.Tensor, 'JetScaler']:
     "Training graphs for a jet preset and the scaling that maps them back."
     from graphgan_nb.data.jets import JetScaler
     if preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected 'jets' or 'jets_masked', got {preset!r}")
-    scaler = scaler or JetScaler.fit(particle_features, quantile)
+    scaler = scaler or JetScaler.fit(particle_features, quantile, pt_log)
     x = scaler.transform(particle_features)
     return torch.from_numpy(x if preset == 'jets_masked' else x[..., :3].copy()), scaler
 

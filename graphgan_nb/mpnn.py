@@ -11,7 +11,8 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['AGGREGATIONS', 'READOUTS', 'PRESETS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN',
-           'dense_to_edge_index', 'Generator', 'Discriminator', 'preset_for_digit', 'build_gan', 'mpnn_flops']
+           'dense_to_edge_index', 'Generator', 'group_std', 'Discriminator', 'preset_for_digit', 'build_gan',
+           'mpnn_flops']
 
 # %% ../nbs/04_mpnn.ipynb #aee669ec
 def _linears(sizes):
@@ -310,6 +311,14 @@ class Generator(nn.Module):
 # %% ../nbs/04_mpnn.ipynb #458e7e91
 READOUTS = ('mean', 'mlp', 'both')
 
+def group_std(h:torch.Tensor, # pooled states `[B, H]`
+              group:int, # graphs per group (the largest divisor of B not above it is used)
+             ) -> torch.Tensor:
+    "`[B, 1]`: the standard deviation of each feature over the graph's group of `group` consecutive graphs, averaged over features."
+    B = len(h); g = math.gcd(B, group)
+    s = (h.view(B//g, g, -1).var(1, unbiased=False) + 1e-8).sqrt().mean(1)
+    return s.repeat_interleave(g)[:, None]
+
 class Discriminator(nn.Module):
     """MPNN discriminator: features padded to |h| → T_d iterations (dropout) → one score per graph.
 
@@ -318,7 +327,10 @@ class Discriminator(nn.Module):
     node states (averaged over the real nodes, so the scale does not grow with N), then a sigmoid.
     `readout='both'` adds the two before the sigmoid: the mean of each node's first state component
     (a local verdict on every node's neighbourhood, which reaches each generated node directly)
-    plus the MLP's verdict on the graph as a whole."""
+    plus the MLP's verdict on the graph as a whole. `minibatch_std=g` (Karras et al. 2018) gives the
+    MLP one more input: the spread of the pooled states over each group of g graphs scored together
+    (groups never straddle the real and the generated half of a batch when g divides it), so a
+    generator that makes the same graph every time is seen as such."""
     def __init__(self, n_nodes:int, node_features:int=3, hidden:int=32, iters:int=1,
                  fe:tuple=(64, 128), fn:tuple=(256, 256), pos_dims:int=2, negative_slope:float=0.2,
                  dropout:float=0.5, # dropout inside f_e and f_n
@@ -328,14 +340,17 @@ class Discriminator(nn.Module):
                  readout_hidden:int=128, # width of the readout MLP's hidden layer
                  neighbours:int=0, # k-nearest-neighbour messages (0: fully connected, the paper), see `MPNNLayer`
                  linear_score:bool=False, # the readout MLP's output as it is (LSGAN on an unbounded score), not through a sigmoid
+                 minibatch_std:int=0, # group size of the minibatch standard deviation fed to the readout MLP (0: off)
                 ):
         super().__init__()
+        if minibatch_std and readout == 'mean': raise ValueError("minibatch_std: needs readout='mlp' or 'both' (it is an input of the readout MLP)")
+        if minibatch_std < 0: raise ValueError(f"minibatch_std: expected a group size >= 0, got {minibatch_std!r}")
         if linear_score and readout == 'mean': raise ValueError("linear_score: needs readout='mlp' or 'both' (the paper's readout averages sigmoids)")
         if readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {readout!r}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
-        self.learned_mask, self.readout, self.linear_score = learned_mask, readout, linear_score
+        self.learned_mask, self.readout, self.linear_score, self.minibatch_std = learned_mask, readout, linear_score, minibatch_std
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, dropout, negative_slope, aggregation, neighbours) for _ in range(iters))
-        if readout != 'mean': self.head = nn.Sequential(nn.Linear(hidden, readout_hidden), nn.LeakyReLU(negative_slope), nn.Linear(readout_hidden, 1))
+        if readout != 'mean': self.head = nn.Sequential(nn.Linear(hidden + (minibatch_std > 0), readout_hidden), nn.LeakyReLU(negative_slope), nn.Linear(readout_hidden, 1))
 
     def forward(self, x:torch.Tensor, # node features `[B, N, node_features]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
@@ -352,6 +367,7 @@ class Discriminator(nn.Module):
         if self.readout != 'mean':
             w = None if m is None else m/m.sum(1, keepdim=True).clamp(min=1)   # weights of the mean over real nodes
             pooled = h.mean(1) if w is None else (h*w.unsqueeze(-1)).sum(1)
+            if self.minibatch_std: pooled = torch.cat([pooled, group_std(pooled, self.minibatch_std)], 1)
             score = self.head(pooled)[:, 0]
             if self.readout == 'both': score = score + (h[..., 0].mean(1) if w is None else (h[..., 0]*w).sum(1))
             return score if self.linear_score else torch.sigmoid(score)
@@ -386,6 +402,7 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               linear_score:bool=False, # discriminator score without the final sigmoid (needs readout="mlp")
               node_identity:bool=False, # generator: a learned vector per node added to its latent
               node_noise:float=1.0, # generator: standard deviation of the per-node latent part
+              minibatch_std:int=0, # discriminator: group size of the minibatch standard deviation (0: off)
              ) -> tuple[Generator, Discriminator]:
     "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults)."
     if isinstance(preset, str):
@@ -393,7 +410,8 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
         preset = PRESETS[preset]
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
     return (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity, node_noise=node_noise),
-            Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score))
+            Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score,
+                          minibatch_std=minibatch_std))
 
 # %% ../nbs/04_mpnn.ipynb #7fee9c64
 def mpnn_flops(preset:str|dict, # a name in `PRESETS` or a preset dict

@@ -56,6 +56,14 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'jets_linear_ema_r1_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, neighbours=10),
     'jets_linear_ema_k10': dict(_BEST, linear_score=True, ema=0.995, neighbours=10),
     'jets_linear_ema_full': dict(_BEST, linear_score=True, ema=0.995),
+    # session 3: no R1 or a light one, no EMA lag in short pilots, pT_rel scaled linearly or in log (`_pt_log`: data, not GANConfig)
+    'jets_r0_ema0': dict(r1=0.0, ema=0.0),
+    'jets_r0_ema0_logpt': dict(r1=0.0, ema=0.0, _pt_log=True),
+    'jets_r1_ema0_logpt': dict(r1=1.0, ema=0.0, _pt_log=True),
+    'jets_r0_ema0_logpt_lr3e4': dict(r1=0.0, ema=0.0, lr_d=3e-4, lr_g=3e-4, _pt_log=True),
+    'jets_r0_ema0_logpt_mbstd4': dict(r1=0.0, ema=0.0, minibatch_std=4, _pt_log=True),
+    'jets_r1_ema0_logpt_mbstd4': dict(r1=1.0, ema=0.0, minibatch_std=4, _pt_log=True),
+    'jets_r0_ema0_logpt_mbstd4_ttur': dict(r1=0.0, ema=0.0, minibatch_std=4, lr_d=4e-4, lr_g=1e-4, _pt_log=True),
 }
 
 def main(argv=None):
@@ -67,6 +75,7 @@ def main(argv=None):
     ap.add_argument('--out', default='runs/pilots')
     ap.add_argument('--jets', default=None, metavar='HDF5', help='pilot jet recipes on this JetNet file instead of digits')
     ap.add_argument('--preset', default='jets_masked'); ap.add_argument('--n-train', type=int, default=40_000)
+    ap.add_argument('--precision', default='fp32', choices=('fp32', 'bf16'))
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     if a.jets: return jets(a)
@@ -110,20 +119,21 @@ def jets(a):
     train, val = pf[:a.n_train], pf[-2000:]
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     for name in a.recipes:
-        paper = name == 'jets_paper'
-        x, sc = jet_gan_graphs(train, a.preset, quantile=1.0 if paper else 0.9999)
+        paper, recipe = name == 'jets_paper', dict(RECIPES[name])
+        pt_log = recipe.pop('_pt_log', False)
+        x, sc = jet_gan_graphs(train, a.preset, quantile=1.0 if paper else 0.9999, pt_log=pt_log)
         validate = jet_validator(val, sc, n=1000, p=5)
         base = GANConfig.jets_paper if paper else GANConfig.jets
-        cfg = base(a.preset, batch_size=a.batch_size, seed=a.seed, **RECIPES[name])
+        cfg = base(a.preset, batch_size=a.batch_size, seed=a.seed, **recipe)
         run = out/f'{name}_{a.preset}'
         tr = GANTrainer(x, cfg, run, device='cpu', resume=False, val_graphs=jet_gan_graphs(val[:256], a.preset, sc)[0], validator=validate,
-                        meta=dict(scaler=asdict(sc)), val_every=a.val_every)
+                        meta=dict(scaler=asdict(sc)), val_every=a.val_every, precision=a.precision)
         t0 = time.perf_counter()
         tr.fit(10_000, progress=False, max_seconds=a.minutes*60)
         h = [r for r in tr.history if 'score' in r]; last, best = h[-1], min(h, key=lambda r: r['score'])
         _append(out, dict(recipe=name, preset=a.preset, minutes=round((time.perf_counter() - t0)/60, 2), epochs=tr.epoch,
                           steps=tr.epoch*(len(x)//a.batch_size), last_score=last['score'], best_score=best['score'], best_epoch=best['epoch'],
                           **{k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity')},
-                          d_auc_last=last['d_auc'], d_gap_last=last['d_gap'], config=json.dumps(RECIPES[name])))
+                          d_auc_last=last['d_auc'], d_gap_last=last['d_gap'], precision=a.precision, config=json.dumps(RECIPES[name])))
 
 if __name__ == '__main__': main()

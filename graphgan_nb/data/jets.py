@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PARTICLE_FEATURES', 'JET_FEATURES', 'JET_PROCESSES', 'check_jetnet', 'read_jetnet', 'write_jetnet', 'JetNetWriter',
-           'invariant_mass', 'jet_mass_over_pt', 'pythia_settings', 'pythia_jets', 'shard_seed', 'shard_sizes',
-           'shard_dir', 'shard_file', 'shard_ranges', 'read_manifest', 'open_shards', 'remove_shards', 'compute_shards',
-           'check_shards_complete', 'generate_jets', 'merge_jet_shards', 'JetScaler']
+__all__ = ['PARTICLE_FEATURES', 'JET_FEATURES', 'JET_PROCESSES', 'LOG_PT_FLOOR', 'check_jetnet', 'read_jetnet', 'write_jetnet',
+           'JetNetWriter', 'invariant_mass', 'jet_mass_over_pt', 'pythia_settings', 'pythia_jets', 'shard_seed',
+           'shard_sizes', 'shard_dir', 'shard_file', 'shard_ranges', 'read_manifest', 'open_shards', 'remove_shards',
+           'compute_shards', 'check_shards_complete', 'generate_jets', 'merge_jet_shards', 'JetScaler']
 
 # %% ../../nbs/02_data.jets.ipynb #fe1c0f95
 PARTICLE_FEATURES = ('eta_rel', 'phi_rel', 'pt_rel', 'mask')
@@ -362,43 +362,63 @@ def merge_jet_shards(path:str|Path, # output file of a `generate_jets` run
     return Path(path)
 
 # %% ../../nbs/02_data.jets.ipynb #e5b3d823
+LOG_PT_FLOOR = -0.9  # with `pt_log`, real particles' log pT_rel fills [LOG_PT_FLOOR, 1]; padding sits at −1, and generated values below the midpoint are padding
+
 @dataclass
 class JetScaler:
-    "Affine map of (η_rel, φ_rel, pT_rel) into [−1, 1] fitted on training jets, with its exact inverse."
+    "Map of (η_rel, φ_rel, pT_rel) into [−1, 1] fitted on training jets (pT_rel linear, or logarithmic with `pt_log`), with its exact inverse."
     eta_max:float=1.0 # largest |η_rel| in the training jets
     phi_max:float=1.0 # largest |φ_rel|
     pt_max:float=1.0 # largest pT_rel
     pt_min:float=0.0 # smallest pT_rel of a real particle (generated particles below half of it are padding)
+    pt_log:bool=False # scale log pT_rel between `log_pt_lo` and `log_pt_hi` instead of pT_rel linearly
+    log_pt_lo:float=0.0 # log pT_rel mapped to `LOG_PT_FLOOR` (with `pt_log`)
+    log_pt_hi:float=0.0 # log pT_rel mapped to 1 (with `pt_log`)
 
     @classmethod
     def fit(cls, particle_features,
             quantile:float=1.0, # scale by this quantile of |feature| instead of the maximum (the rare particles beyond it are clipped)
+            pt_log:bool=False, # scale log pT_rel from its (1 − quantile) to its quantile quantile
            ) -> 'JetScaler':
         "Maxima, or a high quantile, of |η_rel|, |φ_rel|, pT_rel (and the smallest pT_rel) over the real (masked-in) particles."
         if not 0.5 < quantile <= 1: raise ValueError(f"quantile: expected a number in (0.5, 1], got {quantile!r}")
         pf, _ = check_jetnet(particle_features, name='training jets')
         p = pf[pf[..., 3] > 0]
-        return cls(*(float(np.quantile(np.abs(p[:, i]), quantile)) or 1.0 for i in range(3)), float(p[:, 2].min()))
+        if pt_log and (p[:, 2] <= 0).any(): raise ValueError("training jets: pt_log needs pT_rel > 0 for every real particle")
+        lo, hi = (float(np.log(np.quantile(p[:, 2], q))) for q in (1 - quantile, quantile)) if pt_log else (0.0, 0.0)
+        return cls(*(float(np.quantile(np.abs(p[:, i]), quantile)) or 1.0 for i in range(3)), float(p[:, 2].min()),
+                   pt_log, lo, hi if hi > lo else lo + 1)
 
     @property
     def shift(self):
-        "Subtracted before scaling: centres pT_rel on [0, pt_max]."
+        "Subtracted before scaling: centres pT_rel on [0, pt_max] (linear pT_rel only)."
         return np.array([0, 0, self.pt_max/2], np.float32)
     @property
     def scale(self):
-        "Divided by after the shift: maps each feature's training range onto [-1, 1]."
+        "Divided by after the shift: maps each feature's training range onto [-1, 1] (linear pT_rel only)."
         return np.array([self.eta_max, self.phi_max, self.pt_max/2], np.float32)
 
     def transform(self, particle_features) -> np.ndarray:
         "JetNet particles `[N, P, 4]` → GAN features `[N, P, 4]` in [−1, 1] (mask as ±1)."
         pf, _ = check_jetnet(particle_features)
-        return np.concatenate([(pf[..., :3] - self.shift)/self.scale, 2*pf[..., 3:] - 1], -1).clip(-1, 1).astype(np.float32)
+        x = (pf[..., :3] - self.shift)/self.scale
+        if self.pt_log:
+            real = pf[..., 3] > 0
+            u = (np.log(np.where(real, pf[..., 2], 1.0)) - self.log_pt_lo)/(self.log_pt_hi - self.log_pt_lo)
+            x[..., 2] = np.where(real, LOG_PT_FLOOR + (1 - LOG_PT_FLOOR)*u.clip(0, 1), -1)
+        return np.concatenate([x, 2*pf[..., 3:] - 1], -1).clip(-1, 1).astype(np.float32)
 
     def inverse(self, x) -> np.ndarray:
-        "GAN features `[N, P, 3]` (zero padding: pT_rel below `pt_min/2` is padding) or `[N, P, 4]` (mask feature > 0) → JetNet particles `[N, P, 4]`."
+        "GAN features `[N, P, 3]` (zero padding: pT_rel below `pt_min/2`, or below the log floor's midpoint with `pt_log`, is padding) or `[N, P, 4]` (mask feature > 0) → JetNet particles `[N, P, 4]`."
         x = np.asarray(x, np.float32)
         if x.ndim != 3 or x.shape[-1] not in (3, 4): raise ValueError(f"generated features: expected [N, P, 3 or 4], got {list(x.shape)}")
         pf = x[..., :3]*self.scale + self.shift
-        mask = (x[..., 3:] > 0) if x.shape[-1] == 4 else (pf[..., 2:3] > self.pt_min/2)
+        if self.pt_log:
+            u = (x[..., 2] - LOG_PT_FLOOR)/(1 - LOG_PT_FLOOR)
+            pf[..., 2] = np.exp(self.log_pt_lo + u.clip(0, 1)*(self.log_pt_hi - self.log_pt_lo))
+            pad = x[..., 2:3] <= (LOG_PT_FLOOR - 1)/2
+        else: pad = pf[..., 2:3] <= self.pt_min/2
+        mask = (x[..., 3:] > 0) if x.shape[-1] == 4 else ~pad
         pf = pf*mask
         return np.concatenate([pf, mask.astype(np.float32)], -1)
+
