@@ -49,7 +49,7 @@ class GANConfig:
     r1:float=10.0 # weight γ of the R1 penalty γ/2·E‖∇ₓD(x_real)‖² on the discriminator (paper: 0, off; needs neighbours > 0)
     dequantise:float=0.0 # uniform jitter of ± this much added to the real positions D sees (0: off; `mnist` sets 0.5/14 for sparse digits)
     augment:float=0.0 # differentiable augmentation: shift each graph D sees by up to this much in both position coordinates (0: off)
-    minibatch_std:int=0 # group size of the discriminator's minibatch standard deviation (0: off; needs readout "mlp" or "both")
+    minibatch_std:int=4 # group size of the discriminator's minibatch standard deviation (paper: 0, off; needs readout "mlp" or "both")
 
     def __post_init__(self):
         if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
