@@ -40,7 +40,8 @@ def _describe(cfg) -> str:
     "One line of the settings that make a recipe."
     return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}, dropout {cfg.dropout:g}, "
             f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
-            f"shared latent {cfg.shared_latent}{f', EMA {cfg.ema:g}' if cfg.ema else ''}")
+            f"shared latent {cfg.shared_latent}{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
+            f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}")
 
 def _not_first(tr) -> bool:
     "Under `torchrun`: wait for every process, then True on all but the first, which alone writes figures and prints."
@@ -76,7 +77,7 @@ def _train(args, max_seconds=None):
                     precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(train)} real graphs, {0 if val is None else len(val)} held out; "
-          f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device}, from epoch {start}", flush=True)
+          f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device} in {tr.precision}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=max_seconds)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
@@ -120,7 +121,7 @@ def _train_jets(args):
                     val_every=args.val_every, precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training on {n_train} jets of {args.data} ({'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) "
-                           f"on {tr.device}, from epoch {start}", flush=True)
+                           f"on {tr.device} in {tr.precision}{', log pT_rel' if sc.pt_log else ''}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=None if args.minutes is None else args.minutes*60)
     if _not_first(tr): return None
     took = time.perf_counter() - t0

@@ -17,6 +17,7 @@ from pathlib import Path
 def targets(specs):
     for s in specs:
         rep, _, digits = s.partition(':')
+        if rep == 'jets': yield rep, digits; continue  # jets:g (the JetNet class letter)
         a, _, b = digits.partition('-')
         for d in range(int(a), int(b or a) + 1): yield rep, d
 
