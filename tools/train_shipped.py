@@ -54,8 +54,8 @@ def main():
                    else dict(best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy']))
         row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*sum(r['seconds'] for r in h)/60, 1),
                    **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name))
-        f = runs/'models.csv'  # one row per exported model, rewritten atomically
-        write_history(f, (read_history(f) if f.exists() else []) + [row])
+        for f in (runs/'models.csv', assets/'models.csv'):  # one row per exported model, rewritten atomically; the assets copy is committed
+            write_history(f, [r for r in (read_history(f) if f.exists() else []) if r['model'] != name] + [row])
         print(json.dumps(row), flush=True)
 
 if __name__ == '__main__': main()
