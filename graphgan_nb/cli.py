@@ -43,6 +43,14 @@ def _describe(cfg) -> str:
             f"shared latent {cfg.shared_latent}{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
             f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}")
 
+def _where(tr, epochs):
+    "One line saying whether the run is done or stopped at its time budget, and how to continue."
+    if tr.rank > 0: return
+    if tr.epoch >= epochs: print(f"done: {tr.epoch} epochs", flush=True); return
+    p = tr._partial
+    print(f"time budget reached: {tr.epoch} of {epochs} epochs done" + (f", step {p['step']} of epoch {tr.epoch + 1}" if p else '')
+          + "; checkpoint written, rerun the same command to continue", flush=True)
+
 def _not_first(tr) -> bool:
     "Under `torchrun`: wait for every process, then True on all but the first, which alone writes figures and prints."
     if tr.world > 1:
@@ -79,6 +87,7 @@ def _train(args, max_seconds=None):
     if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(train)} real graphs, {0 if val is None else len(val)} held out; "
           f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device} in {tr.precision}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=max_seconds)
+    _where(tr, args.epochs)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
@@ -123,6 +132,7 @@ def _train_jets(args):
     if tr.rank == 0: print(f"training on {n_train} jets of {args.data} ({'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) "
                            f"on {tr.device} in {tr.precision}{', log pT_rel' if sc.pt_log else ''}, from epoch {start}", flush=True)
     tr.fit(args.epochs, progress=not args.no_progress, max_seconds=None if args.minutes is None else args.minutes*60)
+    _where(tr, args.epochs)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
     test = pf[test_start:]
@@ -323,7 +333,7 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
                        description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
     _add_train_args(t, epochs=100, out=None)
-    t.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops after the current epoch)')
+    t.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
     c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
                        description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
                                    '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
@@ -409,7 +419,8 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument('--data', required=True, help='JetNet HDF5 file (g.hdf5 from JetNet, or graphgan generate-jets)')
     j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked'], help='jets: the paper (zero padding); jets_masked: learned mask')
     j.add_argument('--epochs', type=int, default=100, help='total epochs (a resumed run does only the missing ones)')
-    j.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops after the current epoch)')
+    j.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint; '
+                                                               'rerun the same command to continue)')
     j.add_argument('--out', default=None, help='output directory (default: runs/jets/<file>_<preset>)')
     j.add_argument('--batch-size', type=int, default=None, help='jets per step (default: the recipe\'s)')
     _add_recipe_args(j)

@@ -14,11 +14,11 @@ from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, defa
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, build_gan, Generator
 
 # %% auto #0
-__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'PRECISIONS', 'ADDED_SETTINGS', 'STUCK_AUC', 'STUCK_GAP',
-           'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint',
-           'r1_penalty', 'discriminator_health', 'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_jets',
-           'load_jet_generator', 'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
-           'shipped_jet_generator']
+__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS', 'ADDED_SETTINGS',
+           'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer',
+           'read_gan_checkpoint', 'r1_penalty', 'discriminator_health', 'load_generator', 'plot_history',
+           'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file', 'export_generator',
+           'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
@@ -148,7 +148,7 @@ class GANTrainer:
         self.val_mask, self.validator, self.best, self.val_every = val_mask, validator, None, max(1, val_every)
         if precision not in PRECISIONS: raise ValueError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
         if precision == 'bf16' and self.config.neighbours == 0: raise ValueError("precision: bf16 needs neighbours > 0 (the fused fully connected edge network runs in fp32 only)")
-        self.precision = precision
+        self.precision, self._partial, self._deadline, self._save_every, self._last_save = precision, None, None, None, 0.0
         if resume and self.out_dir is not None and (self.out_dir/'last.pt').exists(): self.load(self.out_dir/'last.pt')
 
     def _setup_distributed(self, distributed, device):
@@ -185,6 +185,7 @@ class GANTrainer:
 
 # %% ../nbs/05_gan.ipynb #124eb65f
 GAN_FORMAT = 'graphgan_nb.gan/2'
+SAVE_EVERY = 300.0  # seconds of training between checkpoints within an epoch (an epoch of jets takes 10-50 minutes on a CPU)
 PRECISIONS = ('fp32', 'bf16')  # what `GANTrainer(precision=)` accepts; a runtime choice, not part of the recipe or the checkpoint
 _FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
 ADDED_SETTINGS = dict(minibatch_std=0)  # settings added within format 2, with the value that older format-2 checkpoints were trained with
@@ -207,7 +208,7 @@ def _state(self:GANTrainer) -> dict:
     "Everything a resumed run needs: networks, optimisers, epoch, history, configuration and `meta`."
     return dict(format=GAN_FORMAT, config=asdict(self.config), epoch=self.epoch, history=self.history, meta=self.meta,
                 generator=self.G.state_dict(), discriminator=self.D.state_dict(),
-                opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict(), best=self.best,
+                opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict(), best=self.best, partial=self._partial,
                 **({} if self.G_ema is None else dict(generator_ema=self.G_ema.state_dict())))
 GANTrainer.state_dict = _state
 
@@ -231,6 +232,7 @@ def _load(self:GANTrainer, path):
     self.best = ck.get('best')
     self.opt_g.load_state_dict(ck['opt_g']); self.opt_d.load_state_dict(ck['opt_d'])
     self.epoch, self.history = ck['epoch'], list(ck['history'])
+    self._partial = ck.get('partial')  # where a run stopped within an epoch (None: at an epoch's end)
     self.meta = dict(ck.get('meta') or self.meta)
 GANTrainer.load = _load
 
@@ -244,7 +246,7 @@ def r1_penalty(D, # the discriminator
     return g.pow(2).sum((1, 2)).mean()
 
 def _train_epoch(self:GANTrainer, bar=None) -> dict:
-    "One pass over the training graphs (discriminator step, then generator step per batch); returns the epoch's mean losses."
+    "One pass over the training graphs (discriminator step, then generator step per batch); returns the epoch's mean losses, or None when the time budget ended it early (a checkpoint holds where)."
     cfg, dev = self.config, self.device
     G, D = self.networks()
     g = torch.Generator().manual_seed(cfg.seed*1_000_003 + self.epoch)
@@ -254,9 +256,15 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
     mine = slice(self.rank*bs//self.world, (self.rank + 1)*bs//self.world)  # this process's share of each batch
     order = torch.randperm(M, generator=g)
     self.G.train(); self.D.train()
-    sums, n, t0 = dict(d_loss=0., g_loss=0., d_real=0., d_fake=0.), 0, time.perf_counter()
+    sums, n, t0, done = dict(d_loss=0., g_loss=0., d_real=0., d_fake=0.), 0, time.perf_counter(), 0.0
+    p, self._partial = self._partial, None
+    if p is not None:  # continue within the epoch exactly where the checkpoint was written
+        g.set_state(p['gen_state']); torch.set_rng_state(p['torch_state'])
+        sums, n, done = dict(p['sums']), p['step'], p['seconds']
+        if bar is not None: bar.update(n)
     amp = lambda: torch.autocast(dev.type, dtype=torch.bfloat16, enabled=self.precision == 'bf16')
-    for i in range(0, M - bs + 1, bs):
+    for step, i in enumerate(range(0, M - bs + 1, bs)):
+        if step < n: continue  # done before the checkpoint this run resumed from
         idx = order[i:i+bs][mine]
         real = self.dequantised(self.graphs[idx].to(dev), g, mine)
         mask = None if self.mask is None else self.mask[idx].to(dev)
@@ -278,12 +286,19 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
         if not math.isfinite(sums["d_loss"] + sums["g_loss"]):
             raise FloatingPointError(f"epoch {self.epoch}, step {n}: the losses are not finite (d={float(d_loss)}, g={float(g_loss)}); lower the learning rates")
         if bar is not None: bar.update(1); bar.set_postfix(d_loss=f"{sums['d_loss']/n:.4f}", g_loss=f"{sums['g_loss']/n:.4f}")
+        if self.out_dir is not None and self.world == 1 and i + 2*bs <= M:  # within the epoch: a checkpoint every few minutes, and at the budget
+            now = time.perf_counter(); over = self._deadline is not None and now >= self._deadline
+            if over or (self._save_every is not None and now - self._last_save >= self._save_every):
+                self._partial = dict(step=n, gen_state=g.get_state(), torch_state=torch.get_rng_state(), sums=dict(sums), seconds=done + now - t0)
+                self.save(); self._last_save = now
+                if over: return None
+                self._partial = None
     if self.world > 1:  # the epoch's mean losses over all processes
         import torch.distributed as dist
         t = torch.tensor(list(sums.values()), dtype=torch.float64, device=dev); dist.all_reduce(t)
         sums = dict(zip(sums, (t/self.world).tolist()))
     self.epoch += 1
-    rec = dict(epoch=self.epoch, **{k: v/n for k, v in sums.items()}, seconds=time.perf_counter() - t0)
+    rec = dict(epoch=self.epoch, **{k: v/n for k, v in sums.items()}, seconds=done + time.perf_counter() - t0)
     self.history.append(rec)
     return rec
 GANTrainer.train_epoch = _train_epoch
@@ -307,7 +322,8 @@ GANTrainer.augmented = _augmented
 # %% ../nbs/05_gan.ipynb #56459f5e
 def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should have done
          progress:bool=True, # show a progress bar with both losses
-         max_seconds:float|None=None, # stop after the epoch during which this much time has passed
+         max_seconds:float|None=None, # stop once this much time has passed (within the epoch, with a checkpoint, when there is an out_dir)
+         save_every:float|None=SAVE_EVERY, # seconds between checkpoints within an epoch (None: only at the end of each epoch)
         ) -> list[dict]:
     "Train until `epochs` epochs are done (resuming counts), saving a checkpoint after each; returns the history."
     if epochs < 0: raise ValueError(f"epochs: expected >= 0, got {epochs}")
@@ -318,9 +334,11 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
             raise RuntimeError(f"processes resumed from different epochs ({-int(e[1])} to {int(e[0])}): out_dir must be on a file system all nodes share")
     steps = max(1, len(self.graphs) // min(self.config.batch_size, len(self.graphs)))
     t0 = time.perf_counter()
+    self._deadline = None if max_seconds is None else t0 + max_seconds
+    self._save_every, self._last_save = save_every, t0
     with tqdm(total=steps*max(0, epochs - self.epoch), disable=not progress or self.rank > 0, desc='GAN training', unit='step') as bar:
         while self.epoch < epochs:
-            self.train_epoch(bar)
+            if self.train_epoch(bar) is None: break  # the budget ran out within the epoch; last.pt holds where
             improved = self.check_health(bar) if self.rank == 0 and self.epoch % self.val_every == 0 else False
             if self.out_dir is not None and self.rank == 0:  # under torchrun only the first process writes
                 self.save()
