@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device, write_history
-from .mpnn import PRESETS, AGGREGATIONS, READOUTS, build_gan, Generator
+from .mpnn import PRESETS, AGGREGATIONS, READOUTS, INITS, build_gan, Generator
 
 # %% auto #0
 __all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS', 'ADDED_SETTINGS',
@@ -23,7 +23,7 @@ __all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_E
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
 JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results/gan_recipe`)
-PAPER_NETWORKS = dict(minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
+PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
 
 @dataclass
 class GANConfig:
@@ -50,6 +50,7 @@ class GANConfig:
     dequantise:float=0.0 # uniform jitter of ± this much added to the real positions D sees (0: off; `mnist` sets 0.5/14 for sparse digits)
     augment:float=0.0 # differentiable augmentation: shift each graph D sees by up to this much in both position coordinates (0: off)
     minibatch_std:int=4 # group size of the discriminator's minibatch standard deviation (paper: 0, off; needs readout "mlp" or "both")
+    init:str='kaiming' # weight initialisation of both networks, one of `INITS` (paper: "torch", PyTorch's default)
 
     def __post_init__(self):
         if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
@@ -60,6 +61,7 @@ class GANConfig:
         if self.batch_size < 1: raise ValueError(f"batch_size: expected >= 1, got {self.batch_size}")
         if self.aggregation not in AGGREGATIONS: raise ValueError(f"aggregation: expected one of {AGGREGATIONS}, got {self.aggregation!r}")
         if self.readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {self.readout!r}")
+        if self.init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {self.init!r}")
         if self.dropout not in (0, 0.5): raise ValueError(f"dropout: expected 0 or 0.5 (what the fused edge network supports), got {self.dropout!r}")
         if self.r1 < 0: raise ValueError(f"r1: expected a penalty weight >= 0, got {self.r1!r}")
         if self.r1 > 0 and self.neighbours == 0: raise ValueError("r1: the penalty needs second derivatives, which the fused fully connected edge network does not have; set neighbours > 0")
@@ -73,7 +75,7 @@ class GANConfig:
         "The keyword arguments of `build_gan` these settings ask for."
         return dict(dropout=self.dropout, aggregation=self.aggregation, readout=self.readout, shared_latent=self.shared_latent,
                     neighbours=self.neighbours, linear_score=self.linear_score, node_identity=self.node_identity, node_noise=self.node_noise,
-                    minibatch_std=self.minibatch_std)
+                    minibatch_std=self.minibatch_std, init=self.init)
 
     @classmethod
     def mnist(cls, digit:int, representation:str='sparse', **kw):
@@ -188,7 +190,7 @@ GAN_FORMAT = 'graphgan_nb.gan/2'
 SAVE_EVERY = 300.0  # seconds of training between checkpoints within an epoch (an epoch of jets takes 10-50 minutes on a CPU)
 PRECISIONS = ('fp32', 'bf16')  # what `GANTrainer(precision=)` accepts; a runtime choice, not part of the recipe or the checkpoint
 _FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
-ADDED_SETTINGS = dict(minibatch_std=0)  # settings added within format 2, with the value that older format-2 checkpoints were trained with
+ADDED_SETTINGS = dict(minibatch_std=0, init='torch')  # settings added within format 2, with the value that older format-2 checkpoints were trained with
 
 def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
                         map_location='cpu', # where to put the tensors

@@ -10,9 +10,9 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['AGGREGATIONS', 'READOUTS', 'PRESETS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN',
-           'dense_to_edge_index', 'Generator', 'group_std', 'Discriminator', 'preset_for_digit', 'build_gan',
-           'mpnn_flops']
+__all__ = ['AGGREGATIONS', 'READOUTS', 'PRESETS', 'INITS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN',
+           'dense_to_edge_index', 'Generator', 'group_std', 'Discriminator', 'preset_for_digit', 'kaiming_init',
+           'build_gan', 'mpnn_flops']
 
 # %% ../nbs/04_mpnn.ipynb #aee669ec
 def _linears(sizes):
@@ -397,6 +397,16 @@ def preset_for_digit(digit:int, # MNIST class 0–9
     if representation != 'sparse': raise ValueError(f"representation: expected 'sparse' or 'superpixels', got {representation!r}")
     return 'mnist_small' if digit in (2, 3, 4, 5, 7) else 'mnist_large'
 
+INITS = ('torch', 'kaiming')  # weight initialisations `build_gan` knows
+
+def kaiming_init(module:nn.Module, # a generator or discriminator
+                 negative_slope:float=0.2, # the LeakyReLU slope the layers feed
+                ) -> nn.Module:
+    "He initialisation of every linear layer for LeakyReLU (zero biases): the signal keeps its scale through the MLPs' depth."
+    for m in module.modules():
+        if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight, a=negative_slope, nonlinearity='leaky_relu'); nn.init.zeros_(m.bias)
+    return module
+
 def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               dropout:float=0.5, # discriminator dropout
               aggregation:str='sum', # message aggregation in both networks: "sum" (paper) or "mean"
@@ -407,15 +417,20 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               node_identity:bool=False, # generator: a learned vector per node added to its latent
               node_noise:float=1.0, # generator: standard deviation of the per-node latent part
               minibatch_std:int=0, # discriminator: group size of the minibatch standard deviation (0: off)
+              init:str='torch', # "torch": PyTorch's default initialisation (the paper's code); "kaiming": `kaiming_init`
              ) -> tuple[Generator, Discriminator]:
     "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults)."
     if isinstance(preset, str):
         if preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {preset!r}")
         preset = PRESETS[preset]
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
-    return (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity, node_noise=node_noise),
+    if init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {init!r}")
+    G, D = (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity, node_noise=node_noise),
             Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score,
                           minibatch_std=minibatch_std))
+    if init == 'kaiming': kaiming_init(G); kaiming_init(D)
+    return G, D
+
 
 # %% ../nbs/04_mpnn.ipynb #7fee9c64
 def mpnn_flops(preset:str|dict, # a name in `PRESETS` or a preset dict

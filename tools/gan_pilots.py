@@ -40,6 +40,7 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'id_mlp_r10_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'id_both_r10_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'id_both_r10_deq_k10_mbstd4': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3, minibatch_std=4),
+    'id_both_r10_deq_k10_mbstd4_kaiming': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3, minibatch_std=4, init='kaiming'),
     'id_both_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
     'linear_2e4_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, neighbours=10),
     'linear_2e4_ema_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, ema=0.995, neighbours=10),
@@ -64,6 +65,7 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'jets_r0_ema0_logpt_lr3e4': dict(r1=0.0, ema=0.0, lr_d=3e-4, lr_g=3e-4, _pt_log=True),
     'jets_r0_ema0_logpt_mbstd4': dict(r1=0.0, ema=0.0, minibatch_std=4, _pt_log=True),
     'jets_r1_ema0_logpt_mbstd4': dict(r1=1.0, ema=0.0, minibatch_std=4, _pt_log=True),
+    'jets_r0_ema0_logpt_mbstd4_kaiming': dict(r1=0.0, ema=0.0, minibatch_std=4, init='kaiming', _pt_log=True),
     'jets_r0_ema0_logpt_mbstd4_ttur': dict(r1=0.0, ema=0.0, minibatch_std=4, lr_d=4e-4, lr_g=1e-4, _pt_log=True),
 }
 
