@@ -47,8 +47,8 @@ def _where(tr, epochs):
     "One line saying whether the run is done or stopped at its time budget, and how to continue."
     if tr.rank > 0: return
     if tr.epoch >= epochs: print(f"done: {tr.epoch} epochs", flush=True); return
-    p = tr._partial
-    print(f"time budget reached: {tr.epoch} of {epochs} epochs done" + (f", step {p['step']} of epoch {tr.epoch + 1}" if p else '')
+    s = tr.stopped_at_step
+    print(f"time budget reached: {tr.epoch} of {epochs} epochs done" + (f", step {s} of epoch {tr.epoch + 1}" if s else '')
           + "; checkpoint written, rerun the same command to continue", flush=True)
 
 def _not_first(tr) -> bool:

@@ -8,8 +8,7 @@ against the frozen generator for --steps steps on 6,400 real jets, and every 30 
 held-out ROC AUC and score gap on 512 held-out real jets against 512 generated ones. One thread.
 """
 import argparse, time
-import numpy as np, torch
-from sklearn.metrics import roc_auc_score
+import torch
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -18,7 +17,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     from dataclasses import replace
-    from graphgan_nb.gan import load_jet_generator, jet_gan_graphs, lsgan_d_loss
+    from graphgan_nb.gan import load_jet_generator, jet_gan_graphs, lsgan_d_loss, discriminator_health
     from graphgan_nb.data.jets import read_jetnet
     from graphgan_nb.mpnn import build_gan
     G, sc, cfg, _ = load_jet_generator(a.checkpoint); G.eval()
@@ -36,10 +35,7 @@ def main():
         d = D(torch.cat([real, fake])); loss = lsgan_d_loss(d[:64], d[64:])
         opt.zero_grad(); loss.backward(); opt.step()
         if step % 30 == 0:
-            D.eval()
-            with torch.no_grad(): dr, df = D(v), D(fv)
-            D.train()
-            auc = roc_auc_score(np.r_[np.ones(512), np.zeros(512)], torch.cat([dr, df]).numpy())
-            print(f"step {step}: loss {loss.item():.4f}, held-out AUC {auc:.3f}, score gap {(dr.mean() - df.mean()).item():.4f} ({time.time() - t0:.0f} s)", flush=True)
+            h = discriminator_health(D, v, fv)
+            print(f"step {step}: loss {loss.item():.4f}, held-out AUC {h['d_auc']:.3f}, score gap {h['d_gap']:.4f} ({time.time() - t0:.0f} s)", flush=True)
 
 if __name__ == '__main__': main()
