@@ -353,8 +353,10 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
             if stop: break
     return self.history
 GANTrainer.fit = _fit
-GANTrainer.stopped_at_step = property(lambda self: None if self._partial is None else self._partial['step'],
-                                      doc="The step within the next epoch where `fit` stopped at its time budget (None: at an epoch's end).")
+def _stopped_at_step(self:GANTrainer) -> int|None:
+    "The step within the next epoch where `fit` stopped at its time budget (None: at an epoch's end)."
+    return None if self._partial is None else self._partial['step']
+GANTrainer.stopped_at_step = property(_stopped_at_step)
 
 def _sample(self:GANTrainer, n:int, seed:int|None=None, mask=None) -> torch.Tensor:
     "Generate `n` graphs with the current generator (its moving average when `ema` > 0), on the CPU."
