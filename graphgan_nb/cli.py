@@ -4,14 +4,46 @@
 
 # %% ../nbs/10_cli.ipynb #4e2aee26
 from __future__ import annotations
-import argparse, json, time
+import argparse, json, os, signal, tempfile, time
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['parse_shards', 'parser', 'run', 'main']
+__all__ = ['check_out', 'Parser', 'parse_shards', 'parser', 'run', 'main']
 
 # %% ../nbs/10_cli.ipynb #cb454938
+def check_out(path:str|Path, # an output file or folder named on the command line
+              name:str='out', # the option's name, for the message
+              folder:bool=False, # True: a folder (created later); False: a file
+              suffixes:tuple|None=None, # the file suffixes the command can write
+             ) -> Path:
+    "Check, before any work, that `path` can be written: `ValueError` naming the option and what is wrong."
+    p = Path(path)
+    if suffixes and p.suffix not in suffixes: raise ValueError(f"{name}: expected a file ending in {' or '.join(suffixes)}, got {p}")
+    if p.exists() and p.is_dir() != folder: raise ValueError(f"{name}: {p} exists and is {'a file' if folder else 'a directory'}; expected {'a folder' if folder else 'a file'}")
+    a = p if folder else p.parent
+    while not a.exists(): a = a.parent
+    if not a.is_dir(): raise ValueError(f"{name}: {p} lies under {a}, which is a file, not a folder")
+    try:  # a real probe: os.access says yes to root on read-only or virtual file systems
+        if not os.access(a, os.W_OK | os.X_OK): raise PermissionError
+        with tempfile.TemporaryFile(dir=a): pass  # O_TMPFILE on Linux: no name is ever created
+    except OSError: raise ValueError(f"{name}: cannot write into {a} (no permission, or a read-only file system)") from None
+    if p.exists() and not os.access(p, os.W_OK): raise ValueError(f"{name}: cannot write {p} (no permission, or a read-only file system)")
+    return p
+
+def _locked(out):
+    "Hold the output folder for this run (only the first process under `torchrun`, which alone writes)."
+    import contextlib
+    from graphgan_nb.core import run_lock
+    return run_lock(out) if int(os.environ.get('RANK', '0')) == 0 else contextlib.nullcontext(Path(out))
+
+def _write_summary(out, summary):
+    "Write `summary.json` atomically, naming only files that exist."
+    from graphgan_nb.core import atomic_write
+    for k in ('checkpoint', 'figure'):
+        if summary.get(k) and not Path(summary[k]).exists(): summary[k] = None
+    atomic_write(Path(out)/'summary.json', lambda f: f.write(json.dumps(summary, indent=1).encode()))
+
 def _digit_graphs(digit, sources, root, limit=None, representation='sparse'):
     from graphgan_nb.data.superpixels import mnist_graphs
     g, _, _ = mnist_graphs(digit, representation, tuple(sources), root)
@@ -76,17 +108,22 @@ def _train(args, max_seconds=None):
     from graphgan_nb.gfd import digit_validator
     recipe = GANConfig.paper if args.paper else GANConfig.mnist
     cfg = recipe(args.digit, args.representation, **_config_kw(args))  # checks the settings before any data is loaded
+    out = check_out(args.out, folder=True)
     graphs = _digit_graphs(args.digit, args.sources, args.mnist_root, args.limit, args.representation)
     train, val = _validation_split(graphs)
     validator = None if args.no_validation else digit_validator(args.digit, args.representation, n=min(500, max(2, len(graphs))),
                                                                 sources=tuple(args.sources), root=args.mnist_root)
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    with _locked(out): return _train_in(args, cfg, out, graphs, train, val, validator, max_seconds)
+
+def _train_in(args, cfg, out, graphs, train, val, validator, max_seconds):
+    "`_train` once the output folder is held."
+    from graphgan_nb.gan import GANTrainer, plot_history
     tr = GANTrainer(train, cfg, out, device=args.device, keep_every=args.keep_every, val_graphs=val, validator=validator, val_every=args.val_every,
                     precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training {args.representation} digit {args.digit} ({len(train)} real graphs, {0 if val is None else len(val)} held out; "
           f"{'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) on {tr.device} in {tr.precision}, from epoch {start}", flush=True)
-    tr.fit(args.epochs, progress=not args.no_progress, max_seconds=max_seconds)
+    tr.fit(args.epochs, progress=not args.no_progress, max_seconds=max_seconds, log=args.no_progress)
     _where(tr, args.epochs)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
@@ -100,7 +137,7 @@ def _train(args, max_seconds=None):
     summary = dict(digit=args.digit, representation=args.representation, epochs=tr.epoch, seconds_this_run=round(took, 1), device=str(tr.device),
                    checkpoint=str(out/'last.pt'), best=None if tr.best is None else dict(tr.best, checkpoint=str(out/'best.pt')),
                    figure=str(png), last=tr.history[-1] if tr.history else None)
-    (out/'summary.json').write_text(json.dumps(summary, indent=1))
+    _write_summary(out, summary)
     print(json.dumps(summary, indent=1))
     return summary
 
@@ -111,27 +148,34 @@ def _split(n, test_fraction, limit):
     return min(start, limit or start), start
 
 def _train_jets(args):
-    from dataclasses import asdict
-    from graphgan_nb.data.jets import read_jetnet
-    from graphgan_nb.gan import GANConfig, GANTrainer, jet_gan_graphs, sample_jets, plot_history
-    from graphgan_nb.metrics import w1_bootstrap, jet_validator
+    from graphgan_nb.gan import GANConfig
     if args.preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected jets or jets_masked, got {args.preset}")
     cfg = (GANConfig.jets_paper if args.paper else GANConfig.jets)(args.preset, **_config_kw(args))
+    out = check_out(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}', folder=True)
+    if not Path(args.data).is_file(): raise FileNotFoundError(f"data: {args.data}: no such file")
+    with _locked(out): return _train_jets_in(args, cfg, out)
+
+def _train_jets_in(args, cfg, out):
+    "`_train_jets` once the output folder is held."
+    from dataclasses import asdict
+    from graphgan_nb.core import file_record
+    from graphgan_nb.data.jets import read_jetnet
+    from graphgan_nb.gan import GANTrainer, jet_gan_graphs, sample_jets, plot_history
+    from graphgan_nb.metrics import w1_bootstrap, jet_validator
     pf, _ = read_jetnet(args.data)
     n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
     x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile, pt_log=args.log_pt and not args.paper)
     val = pf[test_start:test_start + min(2000, (len(pf) - test_start)//2*2)]  # the first held-out jets judge every epoch
     n_val = min(1000, len(val)//2)
     validator = None if args.no_validation or n_val < 2 else jet_validator(val, sc, n=n_val, p=5, seed=args.seed)
-    out = Path(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}'); out.mkdir(parents=True, exist_ok=True)
-    meta = dict(scaler=asdict(sc), data=str(args.data), n_train=n_train, test_start=test_start)
+    meta = dict(scaler=asdict(sc), data=str(args.data), data_file=file_record(args.data), n_train=n_train, test_start=test_start)
     val_x = None if n_val < 2 else jet_gan_graphs(val, cfg.preset, sc)[0]
     tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta, val_graphs=val_x, validator=validator,
                     val_every=args.val_every, precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()
     if tr.rank == 0: print(f"training on {n_train} jets of {args.data} ({'the paper' if args.paper else 'recipe'}: {_describe(cfg)}) "
                            f"on {tr.device} in {tr.precision}{', log pT_rel' if sc.pt_log else ''}, from epoch {start}", flush=True)
-    tr.fit(args.epochs, progress=not args.no_progress, max_seconds=None if args.minutes is None else args.minutes*60)
+    tr.fit(args.epochs, progress=not args.no_progress, max_seconds=None if args.minutes is None else args.minutes*60, log=args.no_progress)
     _where(tr, args.epochs)
     if _not_first(tr): return None
     took = time.perf_counter() - t0
@@ -149,7 +193,7 @@ def _train_jets(args):
                    w1_x1e3={f'{k} (N={n_boot})': [round(1e3*v[0], 3), round(1e3*v[1], 3)] for k, v in w.items()},
                    best=None if tr.best is None else dict(tr.best, checkpoint=str(out/'best.pt')),
                    last=tr.history[-1] if tr.history else None)
-    (out/'summary.json').write_text(json.dumps(summary, indent=1))
+    _write_summary(out, summary)
     print(json.dumps(summary, indent=1))
     return summary
 
@@ -159,18 +203,22 @@ def _sample_jets(args, ck, out):
     if out.suffix in ('.hdf5', '.h5'):  # streamed batch by batch: memory does not grow with --n
         sample_jets_to_file(G, sc, args.n, out, seed=args.seed, progress=not args.no_progress,
                             attrs=dict(checkpoint=str(args.checkpoint), preset=cfg.preset, epoch=len(hist)))
+        print("jet_features: pt, eta, mass, num_particles of each generated jet's particles in the jet's own frame "
+              "(pt about 1, eta about 0, mass = m/pT); a generated jet has no absolute pT or eta")
     elif out.suffix == '.png':
         gen = sample_jets(G, sc, args.n, seed=args.seed)
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
         from graphgan_nb.widgets import plot_jet_features
         fig = plot_jet_features(gen, title=f'{args.n} generated jets, {cfg.preset}, epoch {len(hist)}', labels=('generated',))
         fig.savefig(out, dpi=90); plt.close(fig)
-    else: raise ValueError(f"out: expected a .hdf5 or .png file for a jet checkpoint, got {out}")
+    else: raise ValueError(f"out: expected a .hdf5, .h5 or .png file for a jet checkpoint, got {out}")
     print(f"wrote {out}"); return str(out)
 
 def _jet_metrics(args):
     from graphgan_nb.data.jets import read_jetnet
     from graphgan_nb.metrics import w1_table, jet_metrics
+    from graphgan_nb.core import atomic_write
+    if args.out: check_out(args.out, suffixes=('.json',))
     real, _ = read_jetnet(args.real); gen, _ = read_jetnet(args.gen)
     table = w1_table(real, gen, seed=args.seed)
     print("W1 ×1e-3, mean ± std over P pairs of N-jet sets (paper Table 2 layout)")
@@ -179,7 +227,7 @@ def _jet_metrics(args):
                     efps=not args.no_efps, seed=args.seed)
     for k, v in m.items(): print(f"{k:28s} {v if isinstance(v, str) else f'{v[0]:.4g} ± {v[1]:.2g}'}")
     res = dict(table=table.to_dict('records'), metrics={k: (v if isinstance(v, str) else list(v)) for k, v in m.items()})
-    if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
+    if args.out: atomic_write(args.out, lambda f: f.write(json.dumps(res, indent=1).encode()))
     return res
 
 # %% ../nbs/10_cli.ipynb #dc53d892
@@ -187,9 +235,9 @@ def _train_classifier(args):
     from graphgan_nb.data.mnist import images_key
     from graphgan_nb.data.superpixels import mnist_graphs
     from graphgan_nb.gfd import train_classifier, save_classifier, shipped_classifier_path
+    out = check_out(args.out or f'runs/classifier/monet_{args.representation}.pt', suffixes=('.pt',))
     graphs, labels, images = mnist_graphs(None, args.representation, tuple(args.sources), args.mnist_root)
     if args.limit: graphs, labels, images = graphs[:args.limit], labels[:args.limit], images[:args.limit]
-    out = Path(args.out or f'runs/classifier/monet_{args.representation}.pt')
     print(f"training a MoNet on {len(graphs)} real {args.representation} digits ({args.epochs} epochs)", flush=True)
     model, info = train_classifier(graphs, labels, args.representation, args.epochs, args.batch_size, args.lr, args.seed,
                                    progress=not args.no_progress, data_key=images_key(images))
@@ -209,6 +257,8 @@ def _gfd(args):
     from graphgan_nb.gan import load_generator, read_gan_checkpoint
     from graphgan_nb.gfd import gfd_baselines, load_classifier
     from graphgan_nb.data.mnist import load_mnist
+    from graphgan_nb.core import atomic_write
+    if args.out: check_out(args.out, suffixes=('.json',))
     rows = []
     for path in args.checkpoints:
         G, cfg, hist = load_generator(read_gan_checkpoint(path))
@@ -222,37 +272,65 @@ def _gfd(args):
               f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) "
               f"{'n/a' if r['nearest_other'] is None else format(r['nearest_other'], '.3f')} "
               f"| generated vs all real {r['generated_vs_all_real']:.3f}  (n = {r['n']})", flush=True)
-    if args.out: Path(args.out).write_text(json.dumps(rows, indent=1))
+    if args.out: atomic_write(args.out, lambda f: f.write(json.dumps(rows, indent=1).encode()))
     return rows
 
 # %% ../nbs/10_cli.ipynb #113fd518
 def _tracin_experiment(args):
-    import pandas as pd
     from graphgan_nb.data.susy import read_events, load_events_sample
     from graphgan_nb.gcn import GCNConfig, event_splits
-    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection
-    events = read_events(args.events) if args.events else load_events_sample()
     cfg = GCNConfig(epochs=args.epochs, batch_size=args.batch_size)  # checked before the long part
+    bad = [f for f in args.rst_fractions if not 0 < f < 1]
+    if bad: raise ValueError(f"rst-fractions: expected fractions of the training events in (0, 1), got {bad}")
+    out = check_out(args.out, folder=True)
+    events = read_events(args.events) if args.events else load_events_sample()
     train, test, _, _ = event_splits(events, args.test_fraction, args.split_seed)
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    with _locked(out): return _tracin_in(args, cfg, out, events, train, test)
+
+def _tracin_in(args, cfg, out, events, train, test):
+    "`_tracin_experiment` once the output folder is held."
+    import pandas as pd
+    from graphgan_nb.core import atomic_write
+    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection
     print(f"{len(events)} events ({int(events.label.sum())} signal): {len(train[0])} train, {len(test[0])} test; "
           f"{args.epochs} epochs, seeds {args.seeds}", flush=True)
     t0 = time.perf_counter()
     res = run_experiment(train, test, cfg, tuple(args.seeds), tuple(args.rst_fractions), progress=not args.no_progress)
-    res.to_csv(out/'results.csv', index=False)
-    table = summarize(res); table.to_csv(out/'summary.csv')
+    atomic_write(out/'results.csv', lambda f: res.to_csv(f, index=False))
+    table = summarize(res); atomic_write(out/'summary.csv', lambda f: table.to_csv(f))
     summary = dict(events=str(args.events or 'shipped sample'), n_train=len(train[0]), n_test=len(test[0]), epochs=args.epochs,
                    seeds=args.seeds, seconds=round(time.perf_counter() - t0, 1), results=str(out/'results.csv'))
     if not args.no_mislabel:
         md = mislabel_detection(train, cfg)
         summary['mislabel_found'] = {f'top {k:.0%}': v for k, v in md['found'].items()}
-    (out/'summary.json').write_text(json.dumps(summary, indent=1))
+    _write_summary(out, summary)
     with pd.option_context('display.width', 200, 'display.max_columns', 30):
         print((table*pd.Series({c: 100 if c[0] in ('accuracy', 'f1', 'precision', 'recall', 'auroc') else 1 for c in table.columns})).round(2))
     print(json.dumps(summary, indent=1))
     return summary
 
 # %% ../nbs/10_cli.ipynb #87516a71
+class Parser(argparse.ArgumentParser):
+    "An argument parser whose errors are one line (`graphgan CMD: error: ...`, exit status 2), without the usage block."
+    def error(self, message):
+        "Print `graphgan CMD: error: message` and exit with status 2."
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+def _number(kind, test, expected):
+    def parse(s):
+        try: v = kind(s)
+        except ValueError: v = None
+        if v is None or not test(v): raise argparse.ArgumentTypeError(f"expected {expected}, got {s!r}")
+        return v
+    parse.__name__ = expected  # what argparse names in its own messages
+    parse.__doc__ = f"A command-line value that must be {expected} (an `argparse` type)."
+    return parse
+
+_positive_int = _number(int, lambda v: v >= 1, 'a positive integer')
+_count = _number(int, lambda v: v >= 0, 'an integer >= 0')
+_positive = _number(float, lambda v: v > 0 and v != float('inf'), 'a positive number')
+_fraction = _number(float, lambda v: 0 < v < 1, 'a number between 0 and 1')
+
 def _add_recipe_args(p):
     "The settings of a GAN recipe; each one left out comes from the recipe (or the paper's settings with --paper)."
     p.add_argument('--paper', action='store_true', help="the paper's settings (RMSProp, dropout 0.5, summed messages over all nodes, "
@@ -273,23 +351,23 @@ def _add_recipe_args(p):
     p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32', help='bf16: forward passes in bfloat16 autocast (about 1.7x faster '
                                                                               'on CPUs with bf16 matrix units; needs --neighbours > 0)')
     p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
-    p.add_argument('--val-every', type=int, default=2, help='measure the discriminator\'s health and the task metric every this many epochs')
+    p.add_argument('--val-every', type=_positive_int, default=2, help='measure the discriminator\'s health and the task metric every this many epochs')
 
 def _add_train_args(p, epochs, out, limit=None, batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
     p.add_argument('--representation', choices=['sparse', 'superpixels'], default='sparse',
                    help='sparse: 100 brightest pixels; superpixels: 75 SLIC superpixels (cached after the first run)')
-    p.add_argument('--epochs', type=int, default=epochs, help='total epochs (a resumed run does only the missing ones)')
+    p.add_argument('--epochs', type=_positive_int, default=epochs, help='total epochs (a resumed run does only the missing ones)')
     p.add_argument('--out', default=out, help='output directory (checkpoint, history, figures)')
-    p.add_argument('--batch-size', type=int, default=batch_size)
+    p.add_argument('--batch-size', type=_positive_int, default=batch_size)
     _add_recipe_args(p)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
     p.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'],
                    help='MNIST sources to try in order (idx torchvision npm sample)')
     p.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
-    p.add_argument('--limit', type=int, default=limit, help='use at most this many real digits')
-    p.add_argument('--keep-every', type=int, default=0, help='also keep epoch_XXXX.pt every this many epochs')
+    p.add_argument('--limit', type=_positive_int, default=limit, help='use at most this many real digits')
+    p.add_argument('--keep-every', type=_count, default=0, help='also keep epoch_XXXX.pt every this many epochs')
     p.add_argument('--no-progress', action='store_true', help='no progress bar (batch logs)')
 
 def parse_shards(spec:str, # `3`, `0-9`, `0,4,7-9`, or `i/m`: every m-th shard from i (array task i of m tasks)
@@ -323,28 +401,28 @@ def _add_shard_args(p, what):
 
 def parser() -> argparse.ArgumentParser:
     "The `graphgan` argument parser."
-    ap = argparse.ArgumentParser(prog='graphgan', description='Graph GANs for sparse data (Kansal et al. 2020), from the command line.')
+    ap = Parser(prog='graphgan', description='Graph GANs for sparse data (Kansal et al. 2020), from the command line.')
     sub = ap.add_subparsers(dest='command', required=True)
     q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
                        description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
                                    'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
     _add_train_args(q, epochs=1000, out='quickstart', batch_size=32)
-    q.add_argument('--minutes', type=float, default=3.0, help='wall-time budget for training')
+    q.add_argument('--minutes', type=_positive, default=3.0, help='wall-time budget for training')
     q.set_defaults(sources=['sample'])
     t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
                        description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
     _add_train_args(t, epochs=100, out=None)
-    t.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
+    t.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
     c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
                        description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
                                    '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
     c.add_argument('--representation', choices=['sparse', 'superpixels'], default='superpixels')
-    c.add_argument('--epochs', type=int, default=15); c.add_argument('--batch-size', type=int, default=64)
-    c.add_argument('--lr', type=float, default=3e-3, help='peak learning rate of the one-cycle schedule (Adam)')
+    c.add_argument('--epochs', type=_positive_int, default=15); c.add_argument('--batch-size', type=_positive_int, default=64)
+    c.add_argument('--lr', type=_positive, default=3e-3, help='peak learning rate of the one-cycle schedule (Adam)')
     c.add_argument('--seed', type=int, default=0)
     c.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
     c.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
-    c.add_argument('--limit', type=int, default=None, help='use at most this many real digits')
+    c.add_argument('--limit', type=_positive_int, default=None, help='use at most this many real digits')
     c.add_argument('--out', default=None, help='classifier file (default: runs/classifier/monet_<representation>.pt)')
     c.add_argument('--install', action='store_true', help='also copy the weights into the package (graphgan_nb/assets)')
     c.add_argument('--no-progress', action='store_true')
@@ -354,16 +432,16 @@ def parser() -> argparse.ArgumentParser:
                                    'selected events (Parquet, with cross-sections and cutflows in its metadata and in a JSON beside it). '
                                    'Work is done in shards of --shard-size events in OUT.shards/: rerun the same command after a '
                                    'kill and it continues.')
-    e.add_argument('--signal', type=int, default=36_000, help='signal events to generate (about 23%% are selected)')
-    e.add_argument('--ttbar', type=int, default=140_000, help='ttbar events to generate (about 6%% are selected)')
-    e.add_argument('--singletop', type=int, default=40_000, help='single-top events to generate (about 0.7%% are selected)')
+    e.add_argument('--signal', type=_count, default=36_000, help='signal events to generate (about 23%% are selected)')
+    e.add_argument('--ttbar', type=_count, default=140_000, help='ttbar events to generate (about 6%% are selected)')
+    e.add_argument('--singletop', type=_count, default=40_000, help='single-top events to generate (about 0.7%% are selected)')
     e.add_argument('--out', default='data/susy_events.parquet')
     e.add_argument('--seed', type=int, default=0)
-    e.add_argument('--m-chargino', type=float, default=700., help='mass of the wino-like chargino/neutralino2 (GeV)')
-    e.add_argument('--m-lsp', type=float, default=200., help='mass of the bino LSP (GeV)')
+    e.add_argument('--m-chargino', type=_positive, default=700., help='mass of the wino-like chargino/neutralino2 (GeV)')
+    e.add_argument('--m-lsp', type=_positive, default=200., help='mass of the bino LSP (GeV)')
     e.add_argument('--no-mpi', action='store_true', help='switch off multiparton interactions (4x faster, no underlying event)')
-    e.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
-    e.add_argument('--shard-size', type=int, default=2000, help='generated events per shard (unit of work, of resuming and of array jobs)')
+    e.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
+    e.add_argument('--shard-size', type=_positive_int, default=2000, help='generated events per shard (unit of work, of resuming and of array jobs)')
     _add_shard_args(e, 'signal, then ttbar, then single top')
     e.add_argument('--no-progress', action='store_true')
     x = sub.add_parser('tracin-experiment', help='GNN-FT / RST / IRST with TracIn self-influence, and mislabel detection',
@@ -372,17 +450,17 @@ def parser() -> argparse.ArgumentParser:
                                    'for several seeds; write results.csv, summary.csv and summary.json.')
     x.add_argument('--events', default=None, help='event table (.parquet/.csv/.root; default: the sample shipped with the package)')
     x.add_argument('--out', default='runs/tracin')
-    x.add_argument('--epochs', type=int, default=100); x.add_argument('--batch-size', type=int, default=128)
+    x.add_argument('--epochs', type=_positive_int, default=100); x.add_argument('--batch-size', type=_positive_int, default=128)
     x.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3])
-    x.add_argument('--rst-fractions', type=float, nargs='+', default=[0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05])
-    x.add_argument('--test-fraction', type=float, default=0.2); x.add_argument('--split-seed', type=int, default=0)
+    x.add_argument('--rst-fractions', type=_fraction, nargs='+', default=[0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05])
+    x.add_argument('--test-fraction', type=_fraction, default=0.2); x.add_argument('--split-seed', type=int, default=0)
     x.add_argument('--no-mislabel', action='store_true', help='skip the mislabel-detection check')
     x.add_argument('--no-progress', action='store_true')
     f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
                        description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
                                    'real halves and nearest other digit on the same reference, and generated vs all real digits.')
     f.add_argument('checkpoints', nargs='+', help='GAN checkpoints of MNIST runs (sparse or superpixels)')
-    f.add_argument('--n', type=int, default=None, help='generated graphs (default: as many as real digits of the class)')
+    f.add_argument('--n', type=_positive_int, default=None, help='generated graphs (default: as many as real digits of the class)')
     f.add_argument('--seed', type=int, default=0)
     f.add_argument('--classifier', default=None, help='classifier file (default: the shipped one of the representation)')
     f.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
@@ -391,7 +469,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
     s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
                                       '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets)')
-    s.add_argument('--n', type=int, default=16); s.add_argument('--seed', type=int, default=0)
+    s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
     s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
                                                           '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
                                                           '(written batch by batch: any --n fits in memory)')
@@ -401,12 +479,12 @@ def parser() -> argparse.ArgumentParser:
                                    'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file. Work is done in '
                                    'shards of --shard-size jets in OUT.shards/: rerun the same command after a kill and it continues.')
     g.add_argument('--type', default='g', choices=['g', 'q', 't', 'w', 'z'], help='JetNet class (gluon, light quark, top, W, Z)')
-    g.add_argument('--n', type=int, default=100_000, help='number of jets')
+    g.add_argument('--n', type=_positive_int, default=100_000, help='number of jets')
     g.add_argument('--out', default=None, help='output file (default: data/<type>.hdf5)')
     g.add_argument('--seed', type=int, default=0, help='run seed (the same seed gives the same file)')
-    g.add_argument('--R', type=float, default=0.4, help='anti-kT radius (0.4 reproduces the real JetNet data; JetNet documents 0.8)')
-    g.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
-    g.add_argument('--shard-size', type=int, default=1000, help='jets per shard (unit of work, of resuming and of array jobs)')
+    g.add_argument('--R', type=_positive, default=0.4, help='anti-kT radius (0.4 reproduces the real JetNet data; JetNet documents 0.8)')
+    g.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
+    g.add_argument('--shard-size', type=_positive_int, default=1000, help='jets per shard (unit of work, of resuming and of array jobs)')
     _add_shard_args(g, 'the run')
     g.add_argument('--no-progress', action='store_true')
     ms = sub.add_parser('merge-shards', help='merge the shards of a generate-jets / generate-events run (after array jobs)',
@@ -419,20 +497,20 @@ def parser() -> argparse.ArgumentParser:
                                    'Rerun the same command to resume.')
     j.add_argument('--data', required=True, help='JetNet HDF5 file (g.hdf5 from JetNet, or graphgan generate-jets)')
     j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked'], help='jets: the paper (zero padding); jets_masked: learned mask')
-    j.add_argument('--epochs', type=int, default=100, help='total epochs (a resumed run does only the missing ones)')
-    j.add_argument('--minutes', type=float, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint; '
+    j.add_argument('--epochs', type=_positive_int, default=100, help='total epochs (a resumed run does only the missing ones)')
+    j.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint; '
                                                                'rerun the same command to continue)')
     j.add_argument('--out', default=None, help='output directory (default: runs/jets/<file>_<preset>)')
-    j.add_argument('--batch-size', type=int, default=None, help='jets per step (default: the recipe\'s)')
+    j.add_argument('--batch-size', type=_positive_int, default=None, help='jets per step (default: the recipe\'s)')
     _add_recipe_args(j)
-    j.add_argument('--scale-quantile', type=float, default=0.9999, help='scale η_rel, φ_rel, pT_rel by this quantile of their magnitude '
+    j.add_argument('--scale-quantile', type=_number(float, lambda v: 0 < v <= 1, 'a number in (0, 1]'), default=0.9999, help='scale η_rel, φ_rel, pT_rel by this quantile of their magnitude '
                                                                       '(1: by the maximum, as the paper; --paper implies 1)')
     j.add_argument('--log-pt', action='store_true', help='scale log pT_rel instead of pT_rel (spreads the soft particles; not with --paper)')
     j.add_argument('--seed', type=int, default=0)
     j.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
-    j.add_argument('--limit', type=int, default=None, help='use at most this many training jets')
-    j.add_argument('--test-fraction', type=float, default=0.3, help='last fraction of the file held out for evaluation')
-    j.add_argument('--keep-every', type=int, default=0, help='also keep epoch_XXXX.pt every this many epochs')
+    j.add_argument('--limit', type=_positive_int, default=None, help='use at most this many training jets')
+    j.add_argument('--test-fraction', type=_fraction, default=0.3, help='last fraction of the file held out for evaluation')
+    j.add_argument('--keep-every', type=_count, default=0, help='also keep epoch_XXXX.pt every this many epochs')
     j.add_argument('--no-progress', action='store_true')
     m = sub.add_parser('jet-metrics', help='W1 table (paper Table 2) and jetnet metrics for two JetNet files',
                        description='Compare two JetNet files (real first): the paper\'s W1 bootstrap table, W1m, W1p, FPD and KPD.')
@@ -444,32 +522,41 @@ def parser() -> argparse.ArgumentParser:
                        description='Generator and training throughput of the dense MPNN against the straightforward formulation; '
                                    'with --jets, --tracin or --memory the jet, TracIn or memory benchmark instead.')
     b.add_argument('--presets', nargs='+', default=['mnist_small', 'jets'])
-    b.add_argument('--batch', type=int, default=None, help='generation batch size (default 1024; 4096 for --memory)')
-    b.add_argument('--train-batch', type=int, default=32, help='training batch size')
-    b.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s choice)')
+    b.add_argument('--batch', type=_positive_int, default=None, help='generation batch size (default 1024; 4096 for --memory)')
+    b.add_argument('--train-batch', type=_positive_int, default=32, help='training batch size')
+    b.add_argument('--threads', type=_positive_int, default=None, help='torch threads (default: torch\'s choice)')
     b.add_argument('--out', default=None, help='also write the results as JSON here')
     b.add_argument('--jets', default=None, metavar='HDF5', help='instead: jet GAN vs Pythia jets/s, and metric timings on this JetNet file')
     b.add_argument('--checkpoint', default=None, help='jet GAN checkpoint for --jets (default: an untrained generator) or --memory (default: the shipped one)')
     b.add_argument('--memory', default=None, metavar='HDF5', help='instead: peak memory of streaming vs in-memory jet generation and scoring, '
                                                                   'scoring --n-score mirrored copies of the jets in this real JetNet file')
-    b.add_argument('--n-score', type=int, default=1_000_000, help='jets scored, and generated by a stand-in generator, for --memory')
-    b.add_argument('--n-generate', type=int, nargs='+', default=[5_000], help='jets generated by the real generator per measurement for --memory')
-    b.add_argument('--chunk', type=int, default=65_536, help='jets per chunk when scoring (--memory)')
+    b.add_argument('--n-score', type=_positive_int, default=1_000_000, help='jets scored, and generated by a stand-in generator, for --memory')
+    b.add_argument('--n-generate', type=_positive_int, nargs='+', default=[5_000], help='jets generated by the real generator per measurement for --memory')
+    b.add_argument('--chunk', type=_positive_int, default=65_536, help='jets per chunk when scoring (--memory)')
     b.add_argument('--workdir', default=None, help='directory for the temporary files of --memory (default: the system temp dir)')
     b.add_argument('--tracin', default=None, metavar='EVENTS', nargs='?', const='sample',
                    help='instead: TracIn self-influence events/s vs Captum on an event table (default: the shipped sample)')
-    b.add_argument('--epochs', type=int, default=20, help='GCN epochs (= checkpoints) for --tracin')
+    b.add_argument('--epochs', type=_positive_int, default=20, help='GCN epochs (= checkpoints) for --tracin')
     return ap
 
 # %% ../nbs/10_cli.ipynb #765d1261
 def run(argv:list[str]|None=None):
-    "Run `graphgan argv` and return its result (a summary dict, a path...); bad input exits with status 2 and one line."
+    "Run `graphgan argv` and return its result (a summary dict, a path...); bad input exits with status 2 and one line, an interrupt with 130."
     ap = parser(); args = ap.parse_args(argv)
     try: return _run(args)
     except (ValueError, FileNotFoundError) as e: ap.exit(2, f"graphgan {args.command}: error: {e}\n")
+    except OSError as e:  # a disk full, a read-only or vanished folder: the system's reason and the file
+        ap.exit(2, f"graphgan {args.command}: error: {e.strerror or e}{f': {e.filename}' if e.filename else ''}\n")
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: training wrote its checkpoint first; files being written were discarded
+        ap.exit(130, f"graphgan {args.command}: interrupted{f' ({e})' if str(e) else ''}; nothing half-written was kept; "
+                     "rerun the same command to continue\n")
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 def main():
-    "Entry point of the `graphgan` console command (exit status 0 on success)."
+    "Entry point of the `graphgan` console command (exit status 0 on success): SIGTERM is handled as Ctrl-C."
+    signal.signal(signal.SIGTERM, _terminate)
     run(); return 0
 
 def _announce_shards(args, n_shards, out, what):
@@ -487,6 +574,7 @@ def _shards_done(ks, n_shards, out, dt):
     return str(shard_dir(out))
 
 def _run(args):
+    if getattr(args, 'out', None) and args.command == 'bench': check_out(args.out, suffixes=('.json',))
     if args.command == 'quickstart':
         return _train(args, max_seconds=args.minutes*60)
     if args.command == 'train-mnist':
@@ -494,7 +582,7 @@ def _run(args):
         return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
     if args.command == 'generate-jets':
         from graphgan_nb.data.jets import generate_jets, shard_sizes
-        out = Path(args.out or f'data/{args.type}.hdf5')
+        out = check_out(args.out or f'data/{args.type}.hdf5', suffixes=('.hdf5', '.h5'))
         n_shards = len(shard_sizes(args.n, args.shard_size))
         if args.count_shards: print(n_shards); return n_shards
         ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
@@ -505,6 +593,7 @@ def _run(args):
     if args.command == 'merge-shards':
         from graphgan_nb.data.jets import read_manifest, merge_jet_shards
         from graphgan_nb.data.susy import merge_event_shards
+        check_out(args.out)
         kind = read_manifest(args.out).get('kind')
         if kind == 'jets': merge_jet_shards(args.out, args.keep_shards)
         elif kind == 'events': merge_event_shards(args.out, args.keep_shards)
@@ -517,6 +606,7 @@ def _run(args):
     if args.command == 'generate-events':
         from graphgan_nb.data.susy import generate_events
         from graphgan_nb.data.susy import event_shards
+        check_out(args.out, suffixes=('.parquet',))
         n = {k: v for k, v in dict(signal=args.signal, ttbar=args.ttbar, singletop=args.singletop).items() if v > 0}
         n_shards = len(event_shards(n, args.shard_size))
         if args.count_shards: print(n_shards); return n_shards
@@ -530,13 +620,14 @@ def _run(args):
     if args.command == 'jet-metrics': return _jet_metrics(args)
     if args.command == 'sample':
         from graphgan_nb.gan import load_generator, read_gan_checkpoint
-        out = Path(args.out)
+        out = check_out(args.out, suffixes=('.png', '.pt', '.npy', '.hdf5', '.h5'))
         if args.n < 1: raise ValueError(f"n: expected a positive number of graphs, got {args.n}")
         if args.checkpoint.startswith('shipped:'):
             from graphgan_nb.gan import shipped_generator
             args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
         ck = read_gan_checkpoint(args.checkpoint)
         if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
+        if out.suffix in ('.hdf5', '.h5'): raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
         G, cfg, _ = load_generator(ck)
         if out.suffix == '.pt':
             from graphgan_nb.core import atomic_save

@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #59e76c9a
 from __future__ import annotations
-import io, os, sys, random, tempfile, pickle, zipfile
+import io, os, re, sys, glob, time, random, socket, contextlib, tempfile, pickle, zipfile
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['set_seed', 'default_device', 'cache_dir', 'check_graphs', 'atomic_write', 'write_history', 'read_history',
-           'atomic_save', 'load_checkpoint', 'available_cpus', 'ordered_map']
+__all__ = ['set_seed', 'default_device', 'cache_dir', 'check_graphs', 'partial_file', 'remove_stale_partials', 'finish_partial',
+           'atomic_write', 'write_history', 'read_history', 'atomic_save', 'load_checkpoint', 'available_cpus',
+           'ordered_map', 'run_lock', 'file_record', 'array_record']
 
 # %% ../nbs/00_core.ipynb #e4915279
 def set_seed(seed:int, # seed for `random`, `numpy` and `torch` (CPU and CUDA)
@@ -62,17 +63,50 @@ def check_graphs(x, # tensor or array that should hold graphs
 def _umask():
     m = os.umask(0); os.umask(m); return m
 
+def partial_file(path:str|Path, # the destination the partial file will become
+                 suffix:str='.tmp', # `.tmp` (atomic writes) or `.partial` (files written in chunks)
+                ) -> Path:
+    "Create an empty hidden partial file beside `path`, named after this host and process so that a later writer can tell a dead one's leftovers."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(path)
+    try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{socket.gethostname()}-{os.getpid()}.', suffix=suffix)
+    except OSError as e: raise type(e)(e.errno, e.strerror, str(path)) from None  # name the destination, not the temporary name
+    os.close(fd); return Path(tmp)
+
+def _alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True  # another user's process
+    return True
+
+def remove_stale_partials(path:str|Path) -> list[Path]:
+    "Remove the partial files of `path` left by killed writers (of this host whose process is gone); return them."
+    path = Path(path)
+    pat = re.compile(rf'^\.{re.escape(path.name)}\.(?P<host>.+)-(?P<pid>\d+)\.[^.]+\.(tmp|partial)$')
+    gone = []
+    if not path.parent.is_dir(): return gone
+    for p in path.parent.glob(f'.{glob.escape(path.name)}.*'):
+        m = pat.match(p.name)
+        if m and m['host'] == socket.gethostname() and not _alive(int(m['pid'])):
+            with contextlib.suppress(FileNotFoundError): p.unlink(); gone.append(p)
+    return gone
+
+def finish_partial(tmp:str|Path, # a partial file from `partial_file`, completely written
+                   path:str|Path, # its destination
+                  ) -> Path:
+    "Flush `tmp` to disk, give it the permissions `open()` would, and rename it over `path` in one step."
+    with open(tmp, 'rb+') as f: os.fsync(f.fileno())
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600
+    os.replace(tmp, path); return Path(path)
+
 def atomic_write(path:str|Path, # destination file; its directory is created if missing
                  write, # callable that writes the content to a binary file object
                 ) -> Path:
     "Write `path` through `write(f)` so that it is replaced in one step or not at all."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    path = Path(path); tmp = partial_file(path)
     try:
-        with os.fdopen(fd, 'wb') as f:
-            write(f); f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the permissions open() would
-        os.replace(tmp, path)
+        with open(tmp, 'wb') as f: write(f)
+        finish_partial(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
         raise
@@ -103,19 +137,27 @@ def atomic_save(obj, # anything `torch.save` accepts (tensors, dicts, lists, num
     return atomic_write(path, lambda f: torch.save(obj, f))
 
 # %% ../nbs/00_core.ipynb #dff231d3
+_MAGIC = {b'\x89HDF': 'an HDF5 file', b'PAR1': 'a Parquet file', b'\x93NUMPY': 'a numpy .npy file', b'\x89PNG': 'a PNG image'}
+
 def load_checkpoint(path:str|Path, # checkpoint written by `atomic_save`
                     map_location='cpu', # where to put the tensors
                    ):
-    "Load a checkpoint safely (`weights_only=True`), with a clear error for missing or bad files."
+    "Load a checkpoint safely (`weights_only=True`), with a clear error for missing, foreign, damaged or unsafe files."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"checkpoint {path}: no such file")
+    with open(path, 'rb') as f: head = f.read(8)
+    if not (head.startswith(b'PK\x03\x04') or head[:1] == b'\x80'):  # torch.save writes a zip archive (a raw pickle before torch 1.6)
+        kind = next((v for k, v in _MAGIC.items() if head.startswith(k)), 'an empty file' if not head else 'not a torch file')
+        raise ValueError(f"checkpoint {path}: not a checkpoint ({kind}); expected a file written by graphgan_nb (torch.save)")
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        raise ValueError(f"checkpoint {path}: refused, it holds objects other than tensors and plain "
-                         f"containers, which could run code when loaded ({str(e).splitlines()[0]})") from None
+        what = re.search(r'GLOBAL ([\w.]+)', str(e))
+        raise ValueError(f"checkpoint {path}: refused, because unpickling it would run code: it holds "
+                         f"{what[1] if what else 'an object'}, which is not a tensor or a plain container") from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError) as e:
         raise ValueError(f"checkpoint {path}: not a readable torch checkpoint, the file is truncated "
                          f"or corrupt ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+
 
 # %% ../nbs/00_core.ipynb #9650b61e
 def available_cpus() -> int:
@@ -139,3 +181,39 @@ def ordered_map(fn, # a module-level function of one argument
         if hide: main.__file__ = main_file
     try: yield from pool.imap(fn, tasks)
     finally: pool.terminate()
+
+# %% ../nbs/00_core.ipynb #271e467e
+@contextlib.contextmanager
+def run_lock(folder:str|Path, # the output folder of a run (created if missing)
+            ):
+    "Hold the folder for this process while the `with` block runs; `ValueError` naming the holder if another process has it."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    try: import fcntl
+    except ImportError: yield folder; return
+    f = open(folder/'.lock', 'a+')
+    try:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0); who = f.read().strip() or 'another process'
+            raise ValueError(f"{folder}: another run is writing into this folder ({who}); wait for it to end or choose another output folder") from None
+        f.seek(0); f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}: {' '.join(sys.argv)[:200]}"); f.flush()
+        yield folder
+    finally: f.close()  # closing releases the lock
+
+# %% ../nbs/00_core.ipynb #3345f41a
+def file_record(path:str|Path, # a data file
+               ) -> dict:
+    "The path, size and SHA-256 of a file (read in 1 MB blocks): what a resumed run checks it trains on."
+    import hashlib
+    path = Path(path); h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return dict(path=str(path.resolve()), size=path.stat().st_size, sha256=h.hexdigest())
+
+def array_record(x, # a tensor or array
+                ) -> dict:
+    "The shape, dtype and SHA-256 of an array's contents."
+    import hashlib
+    a = np.ascontiguousarray(x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x))
+    return dict(shape=list(a.shape), dtype=str(a.dtype), sha256=hashlib.sha256(a.tobytes()).hexdigest())

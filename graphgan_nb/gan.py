@@ -4,21 +4,21 @@
 
 # %% ../nbs/05_gan.ipynb #e78a2381
 from __future__ import annotations
-import copy, csv, io, math, os, time, warnings
+import contextlib, copy, csv, io, json, math, os, signal, threading, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device, write_history
+from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device, write_history, array_record
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, INITS, build_gan, Generator
 
 # %% auto #0
 __all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS', 'ADDED_SETTINGS',
            'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer',
-           'read_gan_checkpoint', 'r1_penalty', 'discriminator_health', 'load_generator', 'plot_history',
-           'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file', 'export_generator',
-           'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
+           'read_gan_checkpoint', 'load_weights', 'r1_penalty', 'discriminator_health', 'load_generator',
+           'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file',
+           'export_generator', 'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
@@ -145,12 +145,14 @@ class GANTrainer:
         if c.optimizer == 'rmsprop': opt = lambda ps, lr: torch.optim.RMSprop(ps, lr=lr)
         else: opt = lambda ps, lr: torch.optim.Adam(ps, lr=lr, betas=(c.beta1, 0.999))
         self.opt_g, self.opt_d = opt(self.G.parameters(), c.lr_g), opt(self.D.parameters(), c.lr_d)
-        self.epoch, self.history, self.meta, self._ddp = 0, [], dict(meta or {}), None
+        self.epoch, self.history, self._ddp = 0, [], None
+        self.meta = dict(meta or {}, training_graphs=array_record(self.graphs))  # what a resume checks it trains on
         self.val_graphs = None if val_graphs is None else check_graphs(val_graphs, 'validation graphs', p['n_nodes'], p['node_features'])
         self.val_mask, self.validator, self.best, self.val_every = val_mask, validator, None, max(1, val_every)
         if precision not in PRECISIONS: raise ValueError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
         if precision == 'bf16' and self.config.neighbours == 0: raise ValueError("precision: bf16 needs neighbours > 0 (the fused fully connected edge network runs in fp32 only)")
         self.precision, self._partial, self._deadline, self._save_every, self._last_save = precision, None, None, None, 0.0
+        self._log, self._stop, self._bar_full, self._steps_now, self._fit_t0 = False, None, None, 0, 0.0
         if resume and self.out_dir is not None and (self.out_dir/'last.pt').exists(): self.load(self.out_dir/'last.pt')
 
     def _setup_distributed(self, distributed, device):
@@ -214,11 +216,11 @@ def _state(self:GANTrainer) -> dict:
                 **({} if self.G_ema is None else dict(generator_ema=self.G_ema.state_dict())))
 GANTrainer.state_dict = _state
 
-def _save(self:GANTrainer, path=None) -> Path:
-    "Write the checkpoint atomically (default `out_dir/last.pt`) and `history.csv` beside it."
+def _save(self:GANTrainer, path=None, history:bool=True) -> Path:
+    "Write the checkpoint atomically (default `out_dir/last.pt`) and, with `history`, `history.csv` beside it."
     path = Path(path) if path else self.out_dir/'last.pt'
     atomic_save(self.state_dict(), path)
-    if self.history: write_history(path.parent/'history.csv', self.history)
+    if history and self.history: write_history(path.parent/'history.csv', self.history)
     return path
 GANTrainer.save = _save
 
@@ -229,14 +231,32 @@ def _load(self:GANTrainer, path):
         diff = {k: (ck['config'].get(k), v) for k, v in asdict(self.config).items() if ck['config'].get(k) != v}
         raise ValueError(f"checkpoint {path}: written with other settings (checkpoint, requested) {diff}; "
                          "use another out_dir or the same settings")
-    self.G.load_state_dict(ck['generator']); self.D.load_state_dict(ck['discriminator'])
-    if self.G_ema is not None: self.G_ema.load_state_dict(ck['generator_ema'])
+    mine, theirs = self.meta, ck.get('meta') or {}
+    for k in ('data_file', 'training_graphs'):  # what the run trains on (older checkpoints lack the record: not checked)
+        a, b = theirs.get(k), mine.get(k)
+        if isinstance(a, dict) and isinstance(b, dict) and {x: v for x, v in a.items() if x != 'path'} != {x: v for x, v in b.items() if x != 'path'}:
+            diff = {x: (a.get(x), b.get(x)) for x in dict.fromkeys([*a, *b]) if a.get(x) != b.get(x)}
+            raise ValueError(f"checkpoint {path}: trained on other data (checkpoint, requested) {diff}; use another out_dir or the same data")
+    load_weights(self.G, ck['generator'], path, 'generator'); load_weights(self.D, ck['discriminator'], path, 'discriminator')
+    if self.G_ema is not None: load_weights(self.G_ema, ck['generator_ema'], path, 'generator')
     self.best = ck.get('best')
     self.opt_g.load_state_dict(ck['opt_g']); self.opt_d.load_state_dict(ck['opt_d'])
     self.epoch, self.history = ck['epoch'], list(ck['history'])
     self._partial = ck.get('partial')  # where a run stopped within an epoch (None: at an epoch's end)
-    self.meta = dict(ck.get('meta') or self.meta)
+    self.meta = {**mine, **theirs}
 GANTrainer.load = _load
+
+def load_weights(module:torch.nn.Module, # a network built from a checkpoint's settings
+                 state:dict, # the weights stored in the checkpoint
+                 path='', # the checkpoint, for the message
+                 what:str='generator', # which network, for the message
+                ):
+    "Load `state` into `module`, or refuse the whole checkpoint (`ValueError`) when its shapes do not fit the networks its settings describe."
+    try: module.load_state_dict(state)
+    except RuntimeError as e:
+        first = next((l.strip() for l in str(e).splitlines()[1:] if l.strip()), str(e).splitlines()[0])
+        raise ValueError(f"checkpoint {path}: its {what} weights do not fit the networks of its recorded settings ({first}); "
+                         "the file was edited or mixed from two runs, so nothing was loaded") from None
 
 # %% ../nbs/05_gan.ipynb #1f2cbaa0
 def r1_penalty(D, # the discriminator
@@ -287,14 +307,16 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
         n += 1
         if not math.isfinite(sums["d_loss"] + sums["g_loss"]):
             raise FloatingPointError(f"epoch {self.epoch}, step {n}: the losses are not finite (d={float(d_loss)}, g={float(g_loss)}); lower the learning rates")
-        if bar is not None: bar.update(1); bar.set_postfix(d_loss=f"{sums['d_loss']/n:.4f}", g_loss=f"{sums['g_loss']/n:.4f}")
-        if self.out_dir is not None and self.world == 1 and i + 2*bs <= M:  # within the epoch: a checkpoint every few minutes, and at the budget
-            now = time.perf_counter(); over = self._deadline is not None and now >= self._deadline
-            if over or (self._save_every is not None and now - self._last_save >= self._save_every):
+        if bar is not None:
+            bar.update(1); bar.set_postfix(d_loss=f"{sums['d_loss']/n:.4f}", g_loss=f"{sums['g_loss']/n:.4f}"); self.fit_bar_to_budget(bar)
+        if self.world == 1 and i + 2*bs <= M:  # within the epoch: a checkpoint every few minutes, at the budget and when asked to stop
+            now = time.perf_counter(); over = self._stop is not None or (self.out_dir is not None and self._deadline is not None and now >= self._deadline)
+            if self.out_dir is not None and (over or (self._save_every is not None and now - self._last_save >= self._save_every)):
                 self._partial = dict(step=n, gen_state=g.get_state(), torch_state=torch.get_rng_state(), sums=dict(sums), seconds=done + now - t0)
-                self.save(); self._last_save = now
-                if over: return None
-                self._partial = None
+                self.save(history=False); self._last_save = now  # the history has not changed within the epoch
+                self.log_line('checkpoint', epoch=self.epoch, step=n, steps=M//bs, path=str(self.out_dir/'last.pt'))
+                if not over: self._partial = None
+            if over: return None
     if self.world > 1:  # the epoch's mean losses over all processes
         import torch.distributed as dist
         t = torch.tensor(list(sums.values()), dtype=torch.float64, device=dev); dist.all_reduce(t)
@@ -326,8 +348,9 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
          progress:bool=True, # show a progress bar with both losses
          max_seconds:float|None=None, # stop once this much time has passed (within the epoch, with a checkpoint, when there is an out_dir)
          save_every:float|None=SAVE_EVERY, # seconds between checkpoints within an epoch (None: only at the end of each epoch)
+         log:bool=False, # print one JSON line per epoch and per checkpoint (for batch logs)
         ) -> list[dict]:
-    "Train until `epochs` epochs are done (resuming counts), saving a checkpoint after each; returns the history."
+    "Train until `epochs` epochs are done (resuming counts), saving a checkpoint after each; returns the history. Ctrl-C or SIGTERM stop it after the current step, with a checkpoint, and raise `KeyboardInterrupt`."
     if epochs < 0: raise ValueError(f"epochs: expected >= 0, got {epochs}")
     if self.world > 1:  # every process must have resumed from the same checkpoint (out_dir on a shared file system)
         import torch.distributed as dist
@@ -337,26 +360,60 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
     steps = max(1, len(self.graphs) // min(self.config.batch_size, len(self.graphs)))
     t0 = time.perf_counter()
     self._deadline = None if max_seconds is None else t0 + max_seconds
-    self._save_every, self._last_save = save_every, t0
-    with tqdm(total=steps*max(0, epochs - self.epoch), disable=not progress or self.rank > 0, desc='GAN training', unit='step') as bar:
+    self._save_every, self._last_save, self._log, self._stop = save_every, t0, log, None
+    self._bar_full, self._steps_now, self._fit_t0 = steps*max(0, epochs - self.epoch), 0, t0
+    with tqdm(total=self._bar_full, disable=not progress or self.rank > 0, desc='GAN training', unit='step') as bar, self.stop_on_signals():
         while self.epoch < epochs:
-            if self.train_epoch(bar) is None: break  # the budget ran out within the epoch; last.pt holds where
+            if self.train_epoch(bar) is None: break  # the budget ran out, or a stop was asked for, within the epoch; last.pt holds where
             improved = self.check_health(bar) if self.rank == 0 and self.epoch % self.val_every == 0 else False
             if self.out_dir is not None and self.rank == 0:  # under torchrun only the first process writes
                 self.save()
                 if improved: self.save(self.out_dir/'best.pt')
                 if self.keep_every and self.epoch % self.keep_every == 0: self.save(self.out_dir/f'epoch_{self.epoch:04d}.pt')
-            stop = max_seconds is not None and time.perf_counter() - t0 >= max_seconds
+            self.log_line('epoch', **self.history[-1], **({} if self.out_dir is None else dict(path=str(self.out_dir/'last.pt'))))
+            stop = self._stop is not None or (max_seconds is not None and time.perf_counter() - t0 >= max_seconds)
             if self.world > 1:  # all processes stop after the same epoch
                 import torch.distributed as dist
                 t = torch.tensor([float(stop)], device=self.device); dist.all_reduce(t, op=dist.ReduceOp.MAX); stop = bool(t.item())
             if stop: break
+    if self._stop is not None:
+        raise KeyboardInterrupt(f"{self._stop}: training stopped after epoch {self.epoch}"
+                                + (f", step {self.stopped_at_step} of the next" if self.stopped_at_step else '')
+                                + ('' if self.out_dir is None else f", checkpoint {self.out_dir/'last.pt'} written"))
     return self.history
 GANTrainer.fit = _fit
 def _stopped_at_step(self:GANTrainer) -> int|None:
     "The step within the next epoch where `fit` stopped at its time budget (None: at an epoch's end)."
     return None if self._partial is None else self._partial['step']
 GANTrainer.stopped_at_step = property(_stopped_at_step)
+
+def _log_line(self:GANTrainer, event:str, **fields):
+    "With `fit(log=True)`, print one JSON line: the event (`epoch` or `checkpoint`), the time and the fields."
+    if not self._log or self.rank > 0: return
+    r = lambda v: round(v, 6) if isinstance(v, float) else v
+    print(json.dumps(dict(event=event, time=time.strftime('%Y-%m-%dT%H:%M:%S'), **{k: r(v) for k, v in fields.items()})), flush=True)
+GANTrainer.log_line = _log_line
+
+def _fit_bar_to_budget(self:GANTrainer, bar):
+    "Under a time budget, size the progress bar to the steps the budget leaves room for (at the rate so far), not to all epochs."
+    self._steps_now += 1  # steps of this `fit` call (a resumed bar starts at the steps done before)
+    if self._deadline is None or bar.disable or self._steps_now < 3: return
+    now = time.perf_counter(); rate = self._steps_now/max(1e-9, now - self._fit_t0)
+    bar.total = min(self._bar_full, bar.n + int(rate*max(0.0, self._deadline - now)) + 1); bar.refresh()
+GANTrainer.fit_bar_to_budget = _fit_bar_to_budget
+
+@contextlib.contextmanager
+def _stop_on_signals(self:GANTrainer):
+    "While training in the main thread of a single process: the first Ctrl-C or SIGTERM asks for a stop after the current step; a second one interrupts at once."
+    if self.world > 1 or threading.current_thread() is not threading.main_thread(): yield; return
+    def ask(signum, frame):
+        if self._stop is not None: raise KeyboardInterrupt
+        self._stop = signal.Signals(signum).name
+    old = {s: signal.signal(s, ask) for s in (signal.SIGINT, signal.SIGTERM)}
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+GANTrainer.stop_on_signals = _stop_on_signals
 
 def _sample(self:GANTrainer, n:int, seed:int|None=None, mask=None) -> torch.Tensor:
     "Generate `n` graphs with the current generator (its moving average when `ema` > 0), on the CPU."
@@ -409,7 +466,7 @@ def load_generator(path:str|Path, # a checkpoint written by `GANTrainer`
     ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
     cfg = GANConfig(**ck['config'])
     G, _ = build_gan(cfg.preset, **cfg.networks())
-    G.load_state_dict(ck.get('generator_ema', ck['generator'])); G.eval()  # the moving average samples, when there is one
+    load_weights(G, ck.get('generator_ema', ck['generator']), '' if isinstance(path, dict) else path); G.eval()  # the moving average samples, when there is one
     return G.to(device or 'cpu'), cfg, list(ck['history'])
 
 # %% ../nbs/05_gan.ipynb #d0c0ba68
@@ -482,14 +539,12 @@ def sample_jets_to_file(G:Generator, # a generator trained on a jet preset
                         attrs:dict|None=None, # extra metadata stored with the file
                        ) -> Path:
     "Generate `n` jets straight into a JetNet HDF5 file, batch by batch: the jets of `sample_jets`, without holding them."
-    from graphgan_nb.data.jets import JetNetWriter
+    from graphgan_nb.data.jets import JetNetWriter, relative_jet_features, RELATIVE_JET_FEATURES
     if n < 1 or batch < 1: raise ValueError(f"n and batch: expected positive integers, got n={n}, batch={batch}")
-    meta = dict(generator='graphgan_nb.gan.sample_jets_to_file', seed=seed, batch=batch,
-                jet_features='only num_particles is generated; pt, eta and mass are 0') | (attrs or {})
+    meta = dict(generator='graphgan_nb.gan.sample_jets_to_file', seed=seed, batch=batch, jet_features=RELATIVE_JET_FEATURES) | (attrs or {})
     with JetNetWriter(path, n_particles=G.n_nodes, attrs=meta) as w, tqdm(total=n, unit='jet', disable=not progress) as bar:
         for pf in _jet_batches(G, scaler, n, seed, batch):  # the noise stream of `sample_jets`
-            jf = np.zeros((len(pf), 4), np.float32); jf[:, 3] = (pf[..., 3] > 0).sum(1)
-            w.append(pf, jf); bar.update(len(pf))
+            w.append(pf, relative_jet_features(pf)); bar.update(len(pf))
     return Path(path)
 
 # %% ../nbs/05_gan.ipynb #cb029250

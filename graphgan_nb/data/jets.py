@@ -6,14 +6,16 @@
 from __future__ import annotations
 import os, tempfile, json, shutil, warnings
 from dataclasses import dataclass
+from ..core import partial_file, finish_partial
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PARTICLE_FEATURES', 'JET_FEATURES', 'JET_PROCESSES', 'LOG_PT_FLOOR', 'check_jetnet', 'read_jetnet', 'write_jetnet',
-           'JetNetWriter', 'invariant_mass', 'jet_mass_over_pt', 'pythia_settings', 'pythia_jets', 'shard_seed',
-           'shard_sizes', 'shard_dir', 'shard_file', 'shard_ranges', 'read_manifest', 'open_shards', 'remove_shards',
-           'compute_shards', 'check_shards_complete', 'generate_jets', 'merge_jet_shards', 'JetScaler']
+__all__ = ['PARTICLE_FEATURES', 'JET_FEATURES', 'RELATIVE_JET_FEATURES', 'JET_PROCESSES', 'LOG_PT_FLOOR', 'check_jetnet',
+           'read_jetnet', 'write_jetnet', 'JetNetWriter', 'invariant_mass', 'jet_mass_over_pt', 'relative_jet_features',
+           'pythia_settings', 'pythia_jets', 'shard_seed', 'shard_sizes', 'shard_dir', 'shard_file', 'shard_ranges',
+           'read_manifest', 'open_shards', 'remove_shards', 'compute_shards', 'check_shards_complete', 'generate_jets',
+           'merge_jet_shards', 'JetScaler']
 
 # %% ../../nbs/02_data.jets.ipynb #fe1c0f95
 PARTICLE_FEATURES = ('eta_rel', 'phi_rel', 'pt_rel', 'mask')
@@ -79,7 +81,7 @@ class JetNetWriter:
                 ):
         import h5py
         self.path = Path(path); self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f'.{self.path.name}.', suffix='.partial'); os.close(fd)
+        self.tmp = partial_file(self.path, '.partial')  # named after this process: a later writer removes it if this one is killed
         self.f = h5py.File(self.tmp, 'w')
         self.pf = self.f.create_dataset('particle_features', (0, n_particles, 4), np.float32, maxshape=(None, n_particles, 4),
                                         chunks=(1024, n_particles, 4), compression='gzip', compression_opts=1)
@@ -100,11 +102,7 @@ class JetNetWriter:
         "Finish the file and move it into place (`ok`), or discard it."
         if self.f is None: return
         self.f.close(); self.f = None
-        if ok:
-            with open(self.tmp, 'rb+') as fh: os.fsync(fh.fileno())
-            from graphgan_nb.core import _umask
-            os.chmod(self.tmp, 0o666 & ~_umask())
-            os.replace(self.tmp, self.path)
+        if ok: finish_partial(self.tmp, self.path)
         elif os.path.exists(self.tmp): os.unlink(self.tmp)
 
     def __enter__(self): return self
@@ -127,6 +125,21 @@ def jet_mass_over_pt(particle_features, # `[N, P, 4]` JetNet particle features (
     eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]
     if x.shape[-1] == 4: pt = pt * (x[..., 3] > 0)
     return invariant_mass(eta, phi, pt)
+RELATIVE_JET_FEATURES = ("pt, eta, mass, num_particles of the summed massless particles in the jet's own frame (eta_rel, phi_rel, "
+                         "pT_rel): pt in units of the jet pT (about 1), eta relative to the jet axis (about 0), mass = m/pT; "
+                         "generated jets have no absolute pT or eta")
+
+def relative_jet_features(particle_features, # `[N, P, 4]` JetNet particle features (η_rel, φ_rel, pT_rel, mask)
+                         ) -> np.ndarray:
+    "Jet features `[N, 4]` in the JetNet column order (pT, η, mass, n_particles) that relative particles imply: see `RELATIVE_JET_FEATURES`."
+    x = np.asarray(particle_features, dtype=np.float64)
+    if x.ndim != 3 or x.shape[-1] != 4: raise ValueError(f"particle features: expected shape [N, P, 4], got {list(x.shape)}")
+    eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]*(x[..., 3] > 0)
+    px, py, pz = (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1)
+    pt_j = np.hypot(px, py)
+    eta_j = np.arcsinh(np.divide(pz, pt_j, out=np.zeros_like(pz), where=pt_j > 0))
+    return np.stack([pt_j, eta_j, invariant_mass(eta, phi, pt), (x[..., 3] > 0).sum(1)], 1).astype(np.float32)
+
 
 # %% ../../nbs/02_data.jets.ipynb #d6d261c4
 JET_PROCESSES = {
