@@ -13,8 +13,8 @@ from .gan import lsgan_d_loss, lsgan_g_loss
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
-           'jet_simulation_rates', 'metric_rates', 'mirrored_copies', 'StandInGenerator', 'memory_job', 'jet_memory',
-           'tracin_rates']
+           'jet_simulation_rates', 'measure_generator', 'generator_rate', 'fast_simulation_rates', 'metric_rates',
+           'mirrored_copies', 'StandInGenerator', 'memory_job', 'jet_memory', 'tracin_rates']
 
 # %% ../nbs/11_bench.ipynb #241311ae
 def matmul_gflops(n:int=2048, # square matrix size
@@ -138,6 +138,61 @@ def jet_simulation_rates(n_pythia:int=2000, # jets generated with Pythia 8 + Fas
     t0 = time.perf_counter(); sample_jets(G, sc, n_gan, batch=1024); gan = n_gan/(time.perf_counter() - t0)
     return dict(pythia_jets_per_s=pythia, gan_jets_per_s=gan, speedup=gan/pythia, preset=preset,
                 workers=workers or os.cpu_count(), torch_threads=torch.get_num_threads())
+
+# %% ../nbs/11_bench.ipynb #088a73eb
+def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "mpnn" (the paper's, `jets_masked`)
+                      n_particles:int=30, batch:int=1024, threads:int|None=None,
+                      bf16:bool=False, # bfloat16 autocast
+                      checkpoint:str|None=None, # a trained jet generator to time instead of an untrained one
+                     ) -> dict:
+    "Jets/s (best of 3 batches, the noise included) and this process's peak resident memory, for one generator; run it in a fresh process (`generator_rate`)."
+    if threads: torch.set_num_threads(threads)
+    base = _peak_rss_mb()
+    if checkpoint:
+        from graphgan_nb.gan import load_jet_generator
+        G = load_jet_generator(checkpoint)[0]
+    else:
+        torch.manual_seed(0)
+        G, _ = build_gan(dict(PRESETS['jets_fast' if family == 'epic' else 'jets_masked'], n_nodes=n_particles))
+        if family == 'epic': G.fit_multiplicity(torch.ones(1, n_particles))
+    G.eval()
+    with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
+        G(G.latent(8))
+        t = min(_time(lambda: G(G.latent(batch))) for _ in range(3))
+    return dict(family=family, n_particles=n_particles, bf16=bf16, jets_per_s=batch/t, peak_rss_mb=_peak_rss_mb(), baseline_rss_mb=base)
+
+def generator_rate(family:str, n_particles:int=30, batch:int=1024, threads:int|None=None, bf16:bool=False, checkpoint:str|None=None) -> dict:
+    "`measure_generator` in a fresh Python process (so that its peak memory is its own), or the error it ended with."
+    job = dict(family=family, n_particles=n_particles, batch=batch, threads=threads, bf16=bf16, checkpoint=checkpoint)
+    code = "import json, sys; from graphgan_nb.bench import measure_generator; print(json.dumps(measure_generator(**json.loads(sys.argv[1]))))"
+    p = subprocess.run([sys.executable, '-c', code, json.dumps(job)], capture_output=True, text=True)
+    if p.returncode != 0: return dict(family=family, n_particles=n_particles, bf16=bf16, error=f"exit code {p.returncode}: " + ' '.join(p.stderr.strip().splitlines()[-1:]))
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+def fast_simulation_rates(n_particles=(30, 150), # jet sizes to time the generators at
+                          n_pythia:int=6000, # Pythia 8 + FastJet jets (30 particles) to time
+                          batch:int=1024, threads:int|None=None,
+                          checkpoint:str|None=None, # a trained `jets_fast` generator for the 30-particle EPiC rows
+                          workers:int|None=None, # Pythia processes (default: all cores)
+                         ) -> dict:
+    "The EPiC generator against the paper's MPNN generator and Pythia 8 + FastJet, measured in one run, with the matmul peak."
+    import os
+    from graphgan_nb.data.jets import generate_jets
+    peak = matmul_gflops()
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        generate_jets(Path(d)/'bench.hdf5', n_pythia, 'g', seed=1, workers=workers, shard_size=max(1, n_pythia//(4*(workers or os.cpu_count() or 1))), progress=False)
+        pythia = n_pythia/(time.perf_counter() - t0)
+    # the paper's fully connected MPNN runs in float32 only (its fused edge network has no bfloat16 path)
+    rows = [generator_rate(f, n, batch, threads, bf16, checkpoint if (f == 'epic' and n == 30) else None)
+            for n in n_particles for f, bf16 in (('epic', False), ('epic', True), ('mpnn', False))]
+    for r in rows:
+        if 'error' in r: continue
+        r['speedup_over_pythia'] = r['jets_per_s']/pythia
+        r['mpnn_jets_per_s'] = next((m['jets_per_s'] for m in rows if m['family'] == 'mpnn' and m['n_particles'] == r['n_particles'] and 'error' not in m), float('nan'))
+    peak = max(peak, matmul_gflops())  # before and after: the better bound
+    return dict(matmul_gflops=peak, pythia_jets_per_s=pythia, n_pythia=n_pythia, workers=workers or os.cpu_count(),
+                threads=threads or torch.get_num_threads(), torch=torch.__version__, rows=rows)
 
 # %% ../nbs/11_bench.ipynb #7b82d3d1
 def metric_rates(real, # real jets `[N, 30, 4]` (100k for the paper-sized measurement)

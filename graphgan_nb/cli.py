@@ -70,6 +70,11 @@ def _shipped_beside(args):
 
 def _describe(cfg) -> str:
     "One line of the settings that make a recipe."
+    from graphgan_nb.mpnn import PRESETS
+    if PRESETS[cfg.preset].get('family') == 'epic':
+        return (f"preset {cfg.preset} (EPiC layers), {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}"
+                f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
+                f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
     return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}, dropout {cfg.dropout:g}, "
             f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
             f"shared latent {cfg.shared_latent}{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
@@ -149,7 +154,7 @@ def _split(n, test_fraction, limit):
 
 def _train_jets(args):
     from graphgan_nb.gan import GANConfig
-    if args.preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected jets or jets_masked, got {args.preset}")
+    if args.paper and args.preset == 'jets_fast': raise ValueError("preset: jets_fast is not the paper's network; --paper needs jets or jets_masked")
     cfg = (GANConfig.jets_paper if args.paper else GANConfig.jets)(args.preset, **_config_kw(args))
     out = check_out(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}', folder=True)
     if not Path(args.data).is_file(): raise FileNotFoundError(f"data: {args.data}: no such file")
@@ -496,7 +501,8 @@ def parser() -> argparse.ArgumentParser:
                        description='Train the paper\'s jet MPNN GAN (or the masked variant) on a JetNet HDF5 file. '
                                    'Rerun the same command to resume.')
     j.add_argument('--data', required=True, help='JetNet HDF5 file (g.hdf5 from JetNet, or graphgan generate-jets)')
-    j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked'], help='jets: the paper (zero padding); jets_masked: learned mask')
+    j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked', 'jets_fast'],
+                   help="jets: the paper's MPNN (zero padding); jets_masked: with a learned mask; jets_fast: the O(N) EPiC networks (04a_epic)")
     j.add_argument('--epochs', type=_positive_int, default=100, help='total epochs (a resumed run does only the missing ones)')
     j.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint; '
                                                                'rerun the same command to continue)')
@@ -537,6 +543,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--tracin', default=None, metavar='EVENTS', nargs='?', const='sample',
                    help='instead: TracIn self-influence events/s vs Captum on an event table (default: the shipped sample)')
     b.add_argument('--epochs', type=_positive_int, default=20, help='GCN epochs (= checkpoints) for --tracin')
+    b.add_argument('--fast-sim', action='store_true', help='instead: jets/s and peak memory of the O(N) EPiC generator, the paper\'s MPNN and '
+                                                          'Pythia 8 + FastJet at 30 and 150 particles (--checkpoint: a trained jets_fast generator)')
+    b.add_argument('--n-pythia', type=_positive_int, default=6000, help='Pythia jets to time for --fast-sim')
     return ap
 
 # %% ../nbs/10_cli.ipynb #765d1261
@@ -664,6 +673,20 @@ def _run(args):
         res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
         print(json.dumps(res, indent=1))
         if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
+        return res
+    if args.command == 'bench' and args.fast_sim:
+        from graphgan_nb.bench import fast_simulation_rates
+        res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch or 1024, threads=args.threads, checkpoint=args.checkpoint)
+        print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
+              f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
+        print(f"{'generator':9} {'N':>4} {'dtype':5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
+        for r in res['rows']:
+            if 'error' in r: print(f"{r['family']:9} {r['n_particles']:>4} {r['error']}"); continue
+            print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['jets_per_s']:>9.0f} {r['speedup_over_pythia']:>8.1f} "
+                  f"{r['jets_per_s']/r['mpnn_jets_per_s']:>7.1f} {r['peak_rss_mb']:>8.0f}")
+        if args.out:
+            from graphgan_nb.core import atomic_write
+            atomic_write(args.out, lambda f: f.write(json.dumps(res, indent=1).encode()))
         return res
     if args.command == 'bench' and args.memory:
         from graphgan_nb.bench import jet_memory

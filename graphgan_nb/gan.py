@@ -14,15 +14,16 @@ from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, defa
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, INITS, build_gan, Generator
 
 # %% auto #0
-__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS', 'ADDED_SETTINGS',
-           'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer',
-           'read_gan_checkpoint', 'load_weights', 'r1_penalty', 'discriminator_health', 'load_generator',
+__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS',
+           'ADDED_SETTINGS', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss',
+           'GANTrainer', 'read_gan_checkpoint', 'load_weights', 'r1_penalty', 'discriminator_health', 'load_generator',
            'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file',
            'export_generator', 'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
 JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results/gan_recipe`)
+JET_PRESETS = ('jets', 'jets_masked', 'jets_fast')  # the presets that learn jets: the paper's two MPNNs and the O(N) EPiC networks
 PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
 
 @dataclass
@@ -140,6 +141,7 @@ class GANTrainer:
         self.out_dir = Path(out_dir) if out_dir is not None else None
         torch.manual_seed(self.config.seed)
         self.G, self.D = (m.to(self.device) for m in build_gan(self.config.preset, **self.config.networks()))
+        if hasattr(self.G, 'fit_multiplicity'): self.G.fit_multiplicity(self.graphs[..., -1] > 0)  # EPiC: draws the data's multiplicities
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.config.ema > 0 else None
         c = self.config
         if c.optimizer == 'rmsprop': opt = lambda ps, lr: torch.optim.RMSprop(ps, lr=lr)
@@ -486,17 +488,17 @@ def plot_history(history:list[dict], # `GANTrainer.history` or rows of `history.
 
 # %% ../nbs/05_gan.ipynb #092452d0
 def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
-                   preset:str='jets', # "jets" (zero padding, 3 features) or "jets_masked" (learned mask, 4 features)
+                   preset:str='jets', # "jets" (zero padding, 3 features), "jets_masked" (learned mask, 4 features) or "jets_fast" (EPiC, 4 features)
                    scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
                    quantile:float=0.9999, # the scaler's quantile when it is fitted here (1: the maxima, as the paper)
                    pt_log:bool=False, # when fitted here: scale log pT_rel (see `JetScaler`)
                   ) -> tuple[torch.Tensor, 'JetScaler']:
     "Training graphs for a jet preset and the scaling that maps them back."
     from graphgan_nb.data.jets import JetScaler
-    if preset not in ('jets', 'jets_masked'): raise ValueError(f"preset: expected 'jets' or 'jets_masked', got {preset!r}")
+    if preset not in JET_PRESETS: raise ValueError(f"preset: expected one of {JET_PRESETS}, got {preset!r}")
     scaler = scaler or JetScaler.fit(particle_features, quantile, pt_log)
     x = scaler.transform(particle_features)
-    return torch.from_numpy(x if preset == 'jets_masked' else x[..., :3].copy()), scaler
+    return torch.from_numpy(x if PRESETS[preset]['node_features'] == 4 else x[..., :3].copy()), scaler
 
 @torch.no_grad()
 def sample_jets(G:Generator, # a generator trained on a jet preset

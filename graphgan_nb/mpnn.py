@@ -8,6 +8,7 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .epic import EPIC_PRESETS, build_epic
 
 # %% auto #0
 __all__ = ['AGGREGATIONS', 'READOUTS', 'PRESETS', 'INITS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN',
@@ -386,6 +387,7 @@ PRESETS = {
     'superpixels': dict(n_nodes=75, node_features=3, hidden=32, iters=2, fe=(64, 128), fn=(256, 256)),
     'jets':        dict(n_nodes=30, node_features=3, hidden=32, iters=2, fe=(96, 160, 192), fn=(256, 256)),
     'jets_masked': dict(n_nodes=30, node_features=4, hidden=32, iters=2, fe=(96, 160, 192), fn=(256, 256), learned_mask=True),
+    **EPIC_PRESETS,  # not the paper's: the O(N) EPiC networks of `04a_epic` (family "epic"), trained by the same loop
 }
 
 def preset_for_digit(digit:int, # MNIST class 0–9
@@ -404,7 +406,9 @@ def kaiming_init(module:nn.Module, # a generator or discriminator
                 ) -> nn.Module:
     "He initialisation of every linear layer for LeakyReLU (zero biases): the signal keeps its scale through the MLPs' depth."
     for m in module.modules():
-        if isinstance(m, nn.Linear): nn.init.kaiming_normal_(m.weight, a=negative_slope, nonlinearity='leaky_relu'); nn.init.zeros_(m.bias)
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_normal_(m.weight, a=negative_slope, nonlinearity='leaky_relu')
+            if m.bias is not None: nn.init.zeros_(m.bias)
     return module
 
 def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
@@ -425,6 +429,7 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
         preset = PRESETS[preset]
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
     if init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {init!r}")
+    if p.get('family') == 'epic': return build_epic(p, minibatch_std=minibatch_std, init=init)  # the MPNN settings do not apply
     G, D = (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity, node_noise=node_noise),
             Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score,
                           minibatch_std=minibatch_std))
@@ -438,6 +443,7 @@ def mpnn_flops(preset:str|dict, # a name in `PRESETS` or a preset dict
               ) -> float:
     "Multiply-add FLOPs (2 per MAC) of one generator pass for one graph."
     p = PRESETS[preset] if isinstance(preset, str) else preset
+    if p.get('family') == 'epic': raise ValueError(f"preset {preset!r}: an EPiC preset, not an MPNN; see `epic_flops`")
     N, H, fe, fn = p['n_nodes'], p['hidden'], list(p['fe']), list(p['fn'])
     E = N*N  # the dense layer evaluates all N² pairs (the diagonal is masked afterwards)
     first = 2*H*fe[0]*N + E*fe[0] if fast else E*(2*H + 1)*fe[0]
