@@ -473,7 +473,7 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument('--out', default=None, help='also write the rows as JSON here')
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
     s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
-                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets)')
+                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), shipped:jets-g-fast (the O(N) EPiC GAN)')
     s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
     s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
                                                           '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
