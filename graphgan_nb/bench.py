@@ -14,7 +14,7 @@ from .gan import lsgan_d_loss, lsgan_g_loss
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
            'jet_simulation_rates', 'measure_generator', 'generator_rate', 'fast_simulation_rates', 'metric_rates',
-           'mirrored_copies', 'StandInGenerator', 'memory_job', 'jet_memory', 'tracin_rates']
+           'mirrored_copies', 'StandInGenerator', 'memory_measurement', 'memory_job', 'jet_memory', 'tracin_rates']
 
 # %% ../nbs/11_bench.ipynb #241311ae
 def matmul_gflops(n:int=2048, # square matrix size
@@ -271,7 +271,7 @@ def _digest(path, chunk=65_536):
     for c in jetnet_chunks(path, chunk): h.update(np.ascontiguousarray(c).tobytes())
     return h.hexdigest()
 
-def _memory_job(kind:str, n:int=0, real:str='', gen:str='', workdir:str='.', batch:int=4096, chunk:int=65_536,
+def memory_measurement(kind:str, n:int=0, real:str='', gen:str='', workdir:str='.', batch:int=4096, chunk:int=65_536,
                 checkpoint:str|None=None, seed:int=0, standin:bool=False) -> dict:
     "One measurement, to be run in a fresh process: generate (stream or memory) `n` jets, or score `gen` against `real`."
     from graphgan_nb.gan import load_jet_generator, shipped_jet_generator, sample_jets, sample_jets_to_file
@@ -295,10 +295,10 @@ def _memory_job(kind:str, n:int=0, real:str='', gen:str='', workdir:str='.', bat
     if out.exists(): r['sha256'] = _digest(out, chunk); out.unlink()  # after the peak was read
     return r
 
-def memory_job(job:dict, # keyword arguments of `_memory_job`
+def memory_job(job:dict, # keyword arguments of `memory_measurement`
                timeout:float|None=None) -> dict:
     "Run one memory measurement in a fresh Python process and return what it reports (or its error)."
-    code = "import json, sys; from graphgan_nb.bench import _memory_job; print(json.dumps(_memory_job(**json.loads(sys.argv[1]))))"
+    code = "import json, sys; from graphgan_nb.bench import memory_measurement; print(json.dumps(memory_measurement(**json.loads(sys.argv[1]))))"
     p = subprocess.run([sys.executable, '-c', code, json.dumps(job)], capture_output=True, text=True, timeout=timeout)
     if p.returncode != 0: return dict(job, error=f"exit code {p.returncode}: " + ' '.join(p.stderr.strip().splitlines()[-1:]))
     return json.loads(p.stdout.strip().splitlines()[-1])

@@ -14,7 +14,7 @@ from .core import atomic_save, load_checkpoint, set_seed, write_history, read_hi
 
 # %% auto #0
 __all__ = ['GCN_RESUME_FORMAT', 'normalized_adjacency', 'EventGCN', 'event_splits', 'classification_metrics', 'GCNConfig',
-           'train_gcn', 'plot_gcn_history', 'load_gcn_checkpoint']
+           'predict', 'train_gcn', 'plot_gcn_history', 'load_gcn_checkpoint']
 
 # %% ../nbs/07_gcn.ipynb #41edeab2
 def normalized_adjacency(mask:torch.Tensor, # `[B, N]` node mask (1 = object present)
@@ -108,7 +108,8 @@ class GCNConfig:
 
 GCN_RESUME_FORMAT = 'graphgan_nb.gcn.last/1'
 
-def _predict(model, x, mask, batch_size=8192):
+def predict(model, x, mask, batch_size=8192):
+    "Signal probabilities `[B]` of the GCN for scaled events `x [B, n, F]` with masks `[B, n]`, in batches (the model in eval mode)."
     model.eval()
     with torch.no_grad():
         return torch.cat([torch.softmax(model(x[i:i+batch_size], mask[i:i+batch_size]), -1)[:, 1]
@@ -188,7 +189,7 @@ def train_gcn(train:tuple, # `(x [n, 7, F], mask [n, 7], y [n])` tensors, scaled
         ck = dict(epoch=epoch, lr=lr, state={k: v.detach().clone() for k, v in model.state_dict().items()})
         checkpoints.append(ck)
         row = dict(epoch=epoch, lr=lr, train_loss=total/len(x), seconds=time.perf_counter() - t0)
-        if test is not None: row.update(classification_metrics(test[2], _predict(model, torch.as_tensor(test[0]), torch.as_tensor(test[1]))))
+        if test is not None: row.update(classification_metrics(test[2], predict(model, torch.as_tensor(test[0]), torch.as_tensor(test[1]))))
         history.append(row)
         if out is not None:  # the epoch file first: a last.pt at epoch e promises epoch_0001..e on disk
             atomic_save(dict(ck, config=asdict(config)), out/f'epoch_{epoch:04d}.pt')

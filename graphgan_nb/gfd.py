@@ -12,7 +12,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch_geometric.nn import GMMConv
 from .core import atomic_save, atomic_write, load_checkpoint, cache_dir, check_graphs, set_seed
 from .data.mnist import MNIST_SOURCES, images_key, load_mnist
-from .data.superpixels import REPRESENTATIONS, mnist_graphs, _check_representation
+from .data.superpixels import REPRESENTATIONS, mnist_graphs, check_representation
 from .metrics import frechet_distance
 
 # %% auto #0
@@ -108,7 +108,7 @@ def train_classifier(graphs:torch.Tensor, # real graphs `[M, N, 3]` (all classes
                     ) -> tuple[MoNet, dict]:
     "Train a `MoNet` on real graphs; returns it (in eval mode) and a summary with the held-out test accuracy."
     from tqdm.auto import tqdm
-    _check_representation(representation)
+    check_representation(representation)
     graphs = check_graphs(graphs, 'graphs', n_features=3); labels = torch.as_tensor(np.asarray(labels)).long()
     if len(labels) != len(graphs): raise ValueError(f"labels: expected {len(graphs)} labels, got {len(labels)}")
     set_seed(seed)
@@ -143,7 +143,7 @@ def save_classifier(model:MoNet, info:dict, path:str|Path) -> Path:
 
 def shipped_classifier_path(representation:str) -> Path:
     "Where the package keeps the trained classifier of a representation."
-    _check_representation(representation)
+    check_representation(representation)
     return Path(str(files('graphgan_nb').joinpath('assets', f'monet_{representation}.pt')))
 
 def load_classifier(source:str|Path='superpixels', # "sparse"/"superpixels" (the shipped weights) or a classifier file
@@ -184,7 +184,7 @@ N_NODES = {'sparse': 100, 'superpixels': 75}
 
 def _matching(clf:MoNet, representation:str, graphs=None):
     "Refuse a classifier trained on another representation, or graphs of the wrong size, by name."
-    _check_representation(representation)
+    check_representation(representation)
     trained = getattr(clf, 'info', {}).get('representation')
     if trained is not None and trained != representation:
         raise ValueError(f"classifier: trained on {trained} graphs, but the GFD is asked for {representation} graphs")

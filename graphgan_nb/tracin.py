@@ -8,7 +8,7 @@ import time
 import numpy as np
 import torch, torch.nn.functional as F
 from .core import set_seed
-from .gcn import EventGCN, GCNConfig, train_gcn, classification_metrics, _predict
+from .gcn import EventGCN, GCNConfig, train_gcn, classification_metrics, predict
 
 # %% auto #0
 __all__ = ['RST_FRACTIONS', 'IRST_SETTINGS', 'METRICS', 'last_layer_grad_sq', 'self_influence', 'self_influence_autograd',
@@ -84,7 +84,7 @@ def _subset(n, fraction, seed):
 def _fit_score(train, test, idx, config):
     x, m, y = train
     model, _, cks = train_gcn((x[idx], m[idx], y[idx]), None, config, progress=False)
-    return model, cks, classification_metrics(test[2], _predict(model, test[0], test[1]))
+    return model, cks, classification_metrics(test[2], predict(model, test[0], test[1]))
 
 def irst_subset(train, fraction:float, keep:float, config:GCNConfig) -> tuple[torch.Tensor, np.ndarray]:
     "GNN-IRST's training indices: a random `fraction`, then the `keep` share with the lowest self-influence."

@@ -13,7 +13,8 @@ from .mnist import MNIST_SOURCES, load_mnist, FullyConnectedDistance, images_key
 
 # %% auto #0
 __all__ = ['N_SUPERPIXELS', 'REPRESENTATIONS', 'superpixel_graph', 'superpixels', 'superpixel_mnist', 'superpixel_gan_graphs',
-           'draw_superpixels', 'plot_superpixels', 'SuperpixelMNIST', 'mnist_graphs', 'plot_digit_graphs']
+           'draw_superpixels', 'plot_superpixels', 'SuperpixelMNIST', 'check_representation', 'mnist_graphs',
+           'plot_digit_graphs']
 
 # %% ../../nbs/03_data.superpixels.ipynb #2c6a6631
 N_SUPERPIXELS = 75
@@ -173,9 +174,11 @@ class SuperpixelMNIST(MNISTGraphDataset):
 # %% ../../nbs/03_data.superpixels.ipynb #9f851174
 REPRESENTATIONS = ('sparse', 'superpixels')
 
-def _check_representation(representation):
+def check_representation(representation:str) -> str:
+    "`representation` if it is one of `REPRESENTATIONS`, else a `ValueError` naming the choices."
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {REPRESENTATIONS}, got {representation!r}")
+    return representation
 
 def mnist_graphs(digits:int|list[int]|None=None, # classes to keep (None: all ten)
                  representation:str='sparse', # "sparse" (100 brightest pixels) or "superpixels" (75 SLIC nodes)
@@ -184,7 +187,7 @@ def mnist_graphs(digits:int|list[int]|None=None, # classes to keep (None: all te
                  progress:bool=True,
                 ) -> tuple[torch.Tensor, np.ndarray, np.ndarray]:
     "Fixed-size graphs `[B, N, 3]` of real MNIST digits in one representation, with `labels [B]` and `images [B, 28, 28]`."
-    _check_representation(representation)
+    check_representation(representation)
     if representation == 'sparse':
         from graphgan_nb.data.mnist import sparse_mnist
         images, labels = load_mnist(digits, sources, root)
@@ -195,7 +198,7 @@ def mnist_graphs(digits:int|list[int]|None=None, # classes to keep (None: all te
 def plot_digit_graphs(graphs, # `[B, N, 3]` graphs of one representation
                       representation:str='sparse', ncols:int=8, title:str|None=None, ax_size:float=1.0):
     "A grid of digits drawn from their graphs: sparse as images, superpixels as discs."
-    _check_representation(representation)
+    check_representation(representation)
     if representation == 'superpixels': return plot_superpixels(graphs, None, ncols, title, ax_size)
     from graphgan_nb.data.mnist import sparse_to_image, plot_digits
     return plot_digits(sparse_to_image(graphs), ncols, title, ax_size)
