@@ -411,16 +411,19 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
                        description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
                                    'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
+    q.set_defaults(func=_quickstart)
     _add_train_args(q, epochs=1000, out='quickstart', batch_size=32)
     q.add_argument('--minutes', type=_positive, default=3.0, help='wall-time budget for training')
     q.set_defaults(sources=['sample'])
     t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
                        description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
+    t.set_defaults(func=_train_mnist)
     _add_train_args(t, epochs=100, out=None)
     t.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
     c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
                        description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
                                    '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
+    c.set_defaults(func=_train_classifier)
     c.add_argument('--representation', choices=['sparse', 'superpixels'], default='superpixels')
     c.add_argument('--epochs', type=_positive_int, default=15); c.add_argument('--batch-size', type=_positive_int, default=64)
     c.add_argument('--lr', type=_positive, default=3e-3, help='peak learning rate of the one-cycle schedule (Adam)')
@@ -437,6 +440,7 @@ def parser() -> argparse.ArgumentParser:
                                    'selected events (Parquet, with cross-sections and cutflows in its metadata and in a JSON beside it). '
                                    'Work is done in shards of --shard-size events in OUT.shards/: rerun the same command after a '
                                    'kill and it continues.')
+    e.set_defaults(func=_generate_events)
     e.add_argument('--signal', type=_count, default=36_000, help='signal events to generate (about 23%% are selected)')
     e.add_argument('--ttbar', type=_count, default=140_000, help='ttbar events to generate (about 6%% are selected)')
     e.add_argument('--singletop', type=_count, default=40_000, help='single-top events to generate (about 0.7%% are selected)')
@@ -453,6 +457,7 @@ def parser() -> argparse.ArgumentParser:
                        description='The attribution paper\'s experiment on an event table: train the GCN on all training events '
                                    '(FT), on random subsets (RST) and on random subsets pruned by TracIn self-influence (IRST), '
                                    'for several seeds; write results.csv, summary.csv and summary.json.')
+    x.set_defaults(func=_tracin_experiment)
     x.add_argument('--events', default=None, help='event table (.parquet/.csv/.root; default: the sample shipped with the package)')
     x.add_argument('--out', default='runs/tracin')
     x.add_argument('--epochs', type=_positive_int, default=100); x.add_argument('--batch-size', type=_positive_int, default=128)
@@ -464,6 +469,7 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
                        description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
                                    'real halves and nearest other digit on the same reference, and generated vs all real digits.')
+    f.set_defaults(func=_gfd)
     f.add_argument('checkpoints', nargs='+', help='GAN checkpoints of MNIST runs (sparse or superpixels)')
     f.add_argument('--n', type=_positive_int, default=None, help='generated graphs (default: as many as real digits of the class)')
     f.add_argument('--seed', type=int, default=0)
@@ -472,6 +478,7 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
     f.add_argument('--out', default=None, help='also write the rows as JSON here')
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
+    s.set_defaults(func=_sample)
     s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
                                       '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), shipped:jets-g-fast (the O(N) EPiC GAN)')
     s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
@@ -483,6 +490,7 @@ def parser() -> argparse.ArgumentParser:
                        description='Generate jets of one JetNet class with Pythia 8 and FastJet (pp at 13 TeV, anti-kT, '
                                    'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file. Work is done in '
                                    'shards of --shard-size jets in OUT.shards/: rerun the same command after a kill and it continues.')
+    g.set_defaults(func=_generate_jets)
     g.add_argument('--type', default='g', choices=['g', 'q', 't', 'w', 'z'], help='JetNet class (gluon, light quark, top, W, Z)')
     g.add_argument('--n', type=_positive_int, default=100_000, help='number of jets')
     g.add_argument('--out', default=None, help='output file (default: data/<type>.hdf5)')
@@ -495,11 +503,13 @@ def parser() -> argparse.ArgumentParser:
     ms = sub.add_parser('merge-shards', help='merge the shards of a generate-jets / generate-events run (after array jobs)',
                         description='Merge the shards in OUT.shards/, computed by `graphgan generate-jets/generate-events --shards`, '
                                     'into OUT, atomically; refuses (and lists them) while shards are missing.')
+    ms.set_defaults(func=_merge_shards)
     ms.add_argument('out', metavar='OUT', help='the --out of the run (e.g. data/g.hdf5)')
     ms.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
     j = sub.add_parser('train-jets', help='train the jet GAN on a JetNet file (resumable)',
                        description='Train the paper\'s jet MPNN GAN (or the masked variant) on a JetNet HDF5 file. '
                                    'Rerun the same command to resume.')
+    j.set_defaults(func=_train_jets)
     j.add_argument('--data', required=True, help='JetNet HDF5 file (g.hdf5 from JetNet, or graphgan generate-jets)')
     j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked', 'jets_fast'],
                    help="jets: the paper's MPNN (zero padding); jets_masked: with a learned mask; jets_fast: the O(N) EPiC networks (04a_epic)")
@@ -520,6 +530,7 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument('--no-progress', action='store_true')
     m = sub.add_parser('jet-metrics', help='W1 table (paper Table 2) and jetnet metrics for two JetNet files',
                        description='Compare two JetNet files (real first): the paper\'s W1 bootstrap table, W1m, W1p, FPD and KPD.')
+    m.set_defaults(func=_jet_metrics)
     m.add_argument('real'); m.add_argument('gen')
     m.add_argument('--seed', type=int, default=0)
     m.add_argument('--no-efps', action='store_true', help='skip FPD/KPD (energy-flow polynomials)')
@@ -527,6 +538,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser('bench', help='MPNN speed benchmark (graphs/s, fraction of matmul peak, peak memory)',
                        description='Generator and training throughput of the dense MPNN against the straightforward formulation; '
                                    'with --jets, --tracin or --memory the jet, TracIn or memory benchmark instead.')
+    b.set_defaults(func=_bench)
     b.add_argument('--presets', nargs='+', default=['mnist_small', 'jets'])
     b.add_argument('--batch', type=_positive_int, default=None, help='generation batch size (default 1024; 4096 for --memory)')
     b.add_argument('--train-batch', type=_positive_int, default=32, help='training batch size')
@@ -582,117 +594,125 @@ def _shards_done(ks, n_shards, out, dt):
           f"graphgan merge-shards {out}")
     return str(shard_dir(out))
 
+def _write_json(path, res):
+    "Write a command's result as JSON, atomically (nothing when `path` is None)."
+    if path:
+        from graphgan_nb.core import atomic_write
+        atomic_write(path, lambda f: f.write(json.dumps(res, indent=1).encode()))
+
+def _threads(args):
+    if args.threads: import torch; torch.set_num_threads(args.threads)
+
 def _run(args):
-    if getattr(args, 'out', None) and args.command == 'bench': check_out(args.out, suffixes=('.json',))
-    if args.command == 'quickstart':
-        return _train(args, max_seconds=args.minutes*60)
-    if args.command == 'train-mnist':
-        if args.out is None: args.out = f'runs/{args.representation}_mnist/digit{args.digit}'
-        return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
-    if args.command == 'generate-jets':
-        from graphgan_nb.data.jets import generate_jets, shard_sizes
-        out = check_out(args.out or f'data/{args.type}.hdf5', suffixes=('.hdf5', '.h5'))
-        n_shards = len(shard_sizes(args.n, args.shard_size))
-        if args.count_shards: print(n_shards); return n_shards
-        ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
-        generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress,
-                      shards=ks, keep_shards=args.keep_shards)
-        if ks is not None: return _shards_done(ks, n_shards, out, time.perf_counter() - t0)
-        print(f"wrote {args.n} {args.type} jets to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
-    if args.command == 'merge-shards':
-        from graphgan_nb.data.jets import read_manifest, merge_jet_shards
-        from graphgan_nb.data.susy import merge_event_shards
-        check_out(args.out)
-        kind = read_manifest(args.out).get('kind')
-        if kind == 'jets': merge_jet_shards(args.out, args.keep_shards)
-        elif kind == 'events': merge_event_shards(args.out, args.keep_shards)
-        else: raise ValueError(f"{args.out}: its manifest names an unknown kind of run {kind!r}; expected jets or events")
-        print(f"merged the shards of the {kind} run into {args.out}"); return args.out
-    if args.command == 'train-jets': return _train_jets(args)
-    if args.command == 'train-classifier': return _train_classifier(args)
-    if args.command == 'gfd': return _gfd(args)
-    if args.command == 'tracin-experiment': return _tracin_experiment(args)
-    if args.command == 'generate-events':
-        from graphgan_nb.data.susy import generate_events
-        from graphgan_nb.data.susy import event_shards
-        check_out(args.out, suffixes=('.parquet',))
-        n = {k: v for k, v in dict(signal=args.signal, ttbar=args.ttbar, singletop=args.singletop).items() if v > 0}
-        n_shards = len(event_shards(n, args.shard_size))
-        if args.count_shards: print(n_shards); return n_shards
-        ks = _announce_shards(args, n_shards, args.out, 'events'); t0 = time.perf_counter()
-        df = generate_events(args.out, n, args.seed, args.shard_size, args.workers, not args.no_mpi, args.m_chargino, args.m_lsp,
-                             progress=not args.no_progress, shards=ks, keep_shards=args.keep_shards)
-        dt = time.perf_counter() - t0
-        if ks is not None: return _shards_done(ks, n_shards, args.out, dt)
-        print(f"wrote {len(df)} selected events ({int(df.label.sum())} signal) to {args.out} from {sum(n.values())} generated "
-              f"in {dt:.0f} s ({sum(n.values())/dt:.0f} events/s)"); return args.out
-    if args.command == 'jet-metrics': return _jet_metrics(args)
-    if args.command == 'sample':
-        from graphgan_nb.gan import load_generator, read_gan_checkpoint
-        out = check_out(args.out, suffixes=('.png', '.pt', '.npy', '.hdf5', '.h5'))
-        if args.n < 1: raise ValueError(f"n: expected a positive number of graphs, got {args.n}")
-        if args.checkpoint.startswith('shipped:'):
-            from graphgan_nb.gan import shipped_generator
-            args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
-        ck = read_gan_checkpoint(args.checkpoint)
-        if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
-        if out.suffix in ('.hdf5', '.h5'): raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
-        G, cfg, _ = load_generator(ck)
-        if out.suffix == '.pt':
-            from graphgan_nb.core import atomic_save
-            atomic_save(G.sample(args.n, seed=args.seed), out)
-        elif out.suffix == '.npy':  # float32 node features [n, N, 3] in the sparse-MNIST normalisation
-            from graphgan_nb.core import atomic_write
-            x = G.sample(args.n, seed=args.seed).numpy().astype(np.float32)
-            atomic_write(out, lambda f: np.save(f, x))
-        else:
-            import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-            from graphgan_nb.data.superpixels import plot_digit_graphs
-            fig = plot_digit_graphs(G.sample(args.n, seed=args.seed), cfg.representation, ncols=min(args.n, 8),
-                                    title=f'generated {cfg.representation} digit {cfg.digit}')
-            fig.savefig(out, dpi=120); plt.close(fig)
-        print(f"wrote {out}"); return str(out)
-    if args.command == 'bench' and args.tracin:
-        from graphgan_nb.bench import tracin_rates
-        from graphgan_nb.data.susy import read_events, load_events_sample
-        from graphgan_nb.gcn import GCNConfig, event_splits, train_gcn
-        if args.threads: import torch; torch.set_num_threads(args.threads)
-        events = load_events_sample() if args.tracin == 'sample' else read_events(args.tracin)
-        train, _, _, _ = event_splits(events)
-        _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)
-        res = tracin_rates(cks, *train)
-        print(json.dumps(res, indent=1))
-        if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
-        return res
-    if args.command == 'bench' and args.jets:
-        from graphgan_nb.bench import jet_simulation_rates, metric_rates
-        from graphgan_nb.data.jets import read_jetnet
-        if args.threads: import torch; torch.set_num_threads(args.threads)
-        real, _ = read_jetnet(args.jets)
-        half = len(real)//2
-        res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
-        print(json.dumps(res, indent=1))
-        if args.out: Path(args.out).write_text(json.dumps(res, indent=1))
-        return res
-    if args.command == 'bench' and args.fast_sim:
-        from graphgan_nb.bench import fast_simulation_rates
-        res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch or 1024, threads=args.threads, checkpoint=args.checkpoint)
-        print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
-              f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
-        print(f"{'generator':9} {'N':>4} {'dtype':5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
-        for r in res['rows']:
-            if 'error' in r: print(f"{r['family']:9} {r['n_particles']:>4} {r['error']}"); continue
-            print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['jets_per_s']:>9.0f} {r['speedup_over_pythia']:>8.1f} "
-                  f"{r['jets_per_s']/r['mpnn_jets_per_s']:>7.1f} {r['peak_rss_mb']:>8.0f}")
-        if args.out:
-            from graphgan_nb.core import atomic_write
-            atomic_write(args.out, lambda f: f.write(json.dumps(res, indent=1).encode()))
-        return res
-    if args.command == 'bench' and args.memory:
-        from graphgan_nb.bench import jet_memory
-        if args.threads: import torch; torch.set_num_threads(args.threads)
-        return jet_memory(args.memory, n_score=args.n_score, n_generate=args.n_generate, batch=args.batch or 4096, chunk=args.chunk,
-                          checkpoint=args.checkpoint, workdir=args.workdir, out=args.out)
-    if args.command == 'bench':
-        from graphgan_nb.bench import run_benchmark
-        return run_benchmark(args.presets, args.batch or 1024, args.train_batch, args.threads, args.out)
+    "Do what `args` asks: each subcommand's function is its parser's `func` default."
+    return args.func(args)
+
+def _quickstart(args): return _train(args, max_seconds=args.minutes*60)
+
+def _train_mnist(args):
+    if args.out is None: args.out = f'runs/{args.representation}_mnist/digit{args.digit}'
+    return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
+
+def _generate_jets(args):
+    from graphgan_nb.data.jets import generate_jets, shard_sizes
+    out = check_out(args.out or f'data/{args.type}.hdf5', suffixes=('.hdf5', '.h5'))
+    n_shards = len(shard_sizes(args.n, args.shard_size))
+    if args.count_shards: print(n_shards); return n_shards
+    ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
+    generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress,
+                  shards=ks, keep_shards=args.keep_shards)
+    if ks is not None: return _shards_done(ks, n_shards, out, time.perf_counter() - t0)
+    print(f"wrote {args.n} {args.type} jets to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
+
+def _merge_shards(args):
+    from graphgan_nb.data.jets import read_manifest, merge_jet_shards
+    from graphgan_nb.data.susy import merge_event_shards
+    check_out(args.out)
+    kind = read_manifest(args.out).get('kind')
+    merge = dict(jets=merge_jet_shards, events=merge_event_shards).get(kind)
+    if merge is None: raise ValueError(f"{args.out}: its manifest names an unknown kind of run {kind!r}; expected jets or events")
+    merge(args.out, args.keep_shards)
+    print(f"merged the shards of the {kind} run into {args.out}"); return args.out
+
+def _generate_events(args):
+    from graphgan_nb.data.susy import generate_events, event_shards
+    check_out(args.out, suffixes=('.parquet',))
+    n = {k: v for k, v in dict(signal=args.signal, ttbar=args.ttbar, singletop=args.singletop).items() if v > 0}
+    n_shards = len(event_shards(n, args.shard_size))
+    if args.count_shards: print(n_shards); return n_shards
+    ks = _announce_shards(args, n_shards, args.out, 'events'); t0 = time.perf_counter()
+    df = generate_events(args.out, n, args.seed, args.shard_size, args.workers, not args.no_mpi, args.m_chargino, args.m_lsp,
+                         progress=not args.no_progress, shards=ks, keep_shards=args.keep_shards)
+    dt = time.perf_counter() - t0
+    if ks is not None: return _shards_done(ks, n_shards, args.out, dt)
+    print(f"wrote {len(df)} selected events ({int(df.label.sum())} signal) to {args.out} from {sum(n.values())} generated "
+          f"in {dt:.0f} s ({sum(n.values())/dt:.0f} events/s)"); return args.out
+
+def _sample(args):
+    from graphgan_nb.gan import load_generator, read_gan_checkpoint
+    out = check_out(args.out, suffixes=('.png', '.pt', '.npy', '.hdf5', '.h5'))
+    if args.checkpoint.startswith('shipped:'):
+        from graphgan_nb.gan import shipped_generator
+        args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
+    ck = read_gan_checkpoint(args.checkpoint)
+    if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
+    if out.suffix in ('.hdf5', '.h5'): raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
+    G, cfg, _ = load_generator(ck)
+    if out.suffix == '.pt':
+        from graphgan_nb.core import atomic_save
+        atomic_save(G.sample(args.n, seed=args.seed), out)
+    elif out.suffix == '.npy':  # float32 node features [n, N, 3] in the sparse-MNIST normalisation
+        from graphgan_nb.core import atomic_write
+        x = G.sample(args.n, seed=args.seed).numpy().astype(np.float32)
+        atomic_write(out, lambda f: np.save(f, x))
+    else:
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        from graphgan_nb.data.superpixels import plot_digit_graphs
+        fig = plot_digit_graphs(G.sample(args.n, seed=args.seed), cfg.representation, ncols=min(args.n, 8),
+                                title=f'generated {cfg.representation} digit {cfg.digit}')
+        fig.savefig(out, dpi=120); plt.close(fig)
+    print(f"wrote {out}"); return str(out)
+
+def _bench(args):
+    "The MPNN benchmark, or the one a flag names (--tracin, --jets, --fast-sim, --memory)."
+    if args.out: check_out(args.out, suffixes=('.json',))
+    _threads(args)
+    for flag, fn in (('tracin', _bench_tracin), ('jets', _bench_jets), ('fast_sim', _bench_fast_sim), ('memory', _bench_memory)):
+        if getattr(args, flag): return fn(args)
+    from graphgan_nb.bench import run_benchmark
+    return run_benchmark(args.presets, args.batch or 1024, args.train_batch, args.threads, args.out)
+
+def _bench_tracin(args):
+    from graphgan_nb.bench import tracin_rates
+    from graphgan_nb.data.susy import read_events, load_events_sample
+    from graphgan_nb.gcn import GCNConfig, event_splits, train_gcn
+    events = load_events_sample() if args.tracin == 'sample' else read_events(args.tracin)
+    train, _, _, _ = event_splits(events)
+    _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)
+    res = tracin_rates(cks, *train)
+    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
+
+def _bench_jets(args):
+    from graphgan_nb.bench import jet_simulation_rates, metric_rates
+    from graphgan_nb.data.jets import read_jetnet
+    real, _ = read_jetnet(args.jets); half = len(real)//2
+    res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
+    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
+
+def _bench_fast_sim(args):
+    from graphgan_nb.bench import fast_simulation_rates
+    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch or 1024, threads=args.threads, checkpoint=args.checkpoint)
+    print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
+          f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
+    print(f"{'generator':9} {'N':>4} {'dtype':5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
+    for r in res['rows']:
+        if 'error' in r: print(f"{r['family']:9} {r['n_particles']:>4} {r['error']}"); continue
+        print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['jets_per_s']:>9.0f} {r['speedup_over_pythia']:>8.1f} "
+              f"{r['jets_per_s']/r['mpnn_jets_per_s']:>7.1f} {r['peak_rss_mb']:>8.0f}")
+    _write_json(args.out, res); return res
+
+def _bench_memory(args):
+    from graphgan_nb.bench import jet_memory
+    return jet_memory(args.memory, n_score=args.n_score, n_generate=args.n_generate, batch=args.batch or 4096, chunk=args.chunk,
+                      checkpoint=args.checkpoint, workdir=args.workdir, out=args.out)
+
