@@ -189,7 +189,7 @@ def _train_jets_in(args, cfg, out):
     n_boot = min(1000, len(test)//2)
     w = w1_bootstrap(test, gen, n_boot, 10, seed=args.seed)
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    from graphgan_nb.widgets import plot_jet_features
+    from graphgan_nb.plots import plot_jet_features
     fig = plot_jet_features(test, gen, title=f'{cfg.preset}, epoch {tr.epoch}: held-out real vs generated ({len(test)} jets)')
     fig.savefig(out/'jet_histograms.png', dpi=90); plt.close(fig)
     if tr.history: fig = plot_history(tr.history, cfg.preset); fig.savefig(out/'losses.png', dpi=100); plt.close(fig)
@@ -213,7 +213,7 @@ def _sample_jets(args, ck, out):
     elif out.suffix == '.png':
         gen = sample_jets(G, sc, args.n, seed=args.seed)
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        from graphgan_nb.widgets import plot_jet_features
+        from graphgan_nb.plots import plot_jet_features
         fig = plot_jet_features(gen, title=f'{args.n} generated jets, {cfg.preset}, epoch {len(hist)}', labels=('generated',))
         fig.savefig(out, dpi=90); plt.close(fig)
     else: raise ValueError(f"out: expected a .hdf5, .h5 or .png file for a jet checkpoint, got {out}")

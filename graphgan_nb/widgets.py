@@ -12,10 +12,11 @@ from .data.mnist import MNIST_SOURCES, load_mnist, sparse_mnist, sparse_to_image
 from .data.superpixels import mnist_graphs, draw_superpixels
 import numpy as np
 from .gan import load_generator, read_gan_checkpoint
+from .plots import JET_HISTOGRAMS, jet_feature_values, plot_jet_features  # re-exported: the widgets draw them
 
 # %% auto #0
-__all__ = ['JET_HISTOGRAMS', 'OBJECT_STYLE', 'find_checkpoints', 'DigitBrowser', 'jet_feature_values', 'plot_jet_features',
-           'find_jet_checkpoints', 'JetHistograms', 'draw_event', 'EventBrowser']
+__all__ = ['OBJECT_STYLE', 'find_checkpoints', 'DigitBrowser', 'find_jet_checkpoints', 'JetHistograms', 'draw_event',
+           'EventBrowser']
 
 # %% ../nbs/09_widgets.ipynb #15d91fa1
 def _scan_checkpoints(root):
@@ -123,68 +124,6 @@ def _refresh(self:DigitBrowser):
     plt.close(fig)
 DigitBrowser.refresh = _refresh
 DigitBrowser._ipython_display_ = lambda self: display(self.widget)
-
-# %% ../nbs/09_widgets.ipynb #32e1a2b3
-JET_HISTOGRAMS = {  # key: (axis label, log-scale y)
-    'eta_rel': (r'particle $\eta^\mathrm{rel}$', True),
-    'phi_rel': (r'particle $\phi^\mathrm{rel}$ (rad)', True),
-    'pt_rel': (r'particle $p_\mathrm{T}^\mathrm{rel}$', True),
-    'm_over_pt': (r'jet $m/p_\mathrm{T}$', False),
-    'multiplicity': ('particles per jet (of 30 stored)', False),
-}
-
-def jet_feature_values(particle_features, # JetNet particles `[N, 30, 4]`
-                      ) -> dict[str, np.ndarray]:
-    "The five histogrammed quantities of a jet sample."
-    from graphgan_nb.data.jets import check_jetnet, jet_mass_over_pt
-    pf, _ = check_jetnet(particle_features)
-    real = pf[pf[..., 3] > 0]
-    return dict(eta_rel=real[:, 0], phi_rel=real[:, 1], pt_rel=real[:, 2], m_over_pt=jet_mass_over_pt(pf),
-                multiplicity=(pf[..., 3] > 0).sum(1).astype(float))
-
-def plot_jet_features(real, # real jets `[N, 30, 4]`
-                      gen=None, # generated jets `[M, 30, 4]` (None: real only)
-                      bins:int=40, # bins per histogram (multiplicity: one per integer)
-                      title:str|None=None,
-                      labels:tuple=('real', 'generated'),
-                     ):
-    "Step histograms of the five jet quantities, real vs generated, ratio panels with statistical errors, W1 in each panel."
-    import matplotlib.pyplot as plt
-    from graphgan_nb.metrics import w1
-    import logging
-    logging.getLogger('matplotlib.font_manager').setLevel(logging.ERROR)  # CMS style asks for fonts many systems lack
-    try:
-        import mplhep; style = mplhep.style.CMS
-    except ImportError: style = {}
-    vr, vg = jet_feature_values(real), (None if gen is None else jet_feature_values(gen))
-    with plt.style.context(style):
-        fig, axs = plt.subplots(2, 5, figsize=(22, 6.5), gridspec_kw=dict(height_ratios=(3, 1), hspace=0.05), sharex='col', squeeze=False)
-        w1s = {}
-        for c, (k, (label, logy)) in enumerate(JET_HISTOGRAMS.items()):
-            r = vr[k]
-            edges = (np.arange(-0.5, 31) if k == 'multiplicity' else
-                     np.linspace(*np.quantile(r, [0.0005, 0.9995]) if k != 'pt_rel' else (0, np.quantile(r, 0.9995)), bins + 1))
-            ax, rax = axs[0, c], axs[1, c]
-            hr, _ = np.histogram(r, edges); nr = hr.sum()
-            ax.stairs(hr/nr, edges, label=labels[0], color='k', lw=1.5)
-            if vg is not None:
-                g = vg[k]; hg, _ = np.histogram(g, edges); ng = max(hg.sum(), 1)
-                ax.stairs(hg/ng, edges, label=labels[1], color='tab:red', lw=1.5)
-                w1s[k] = w1(r, g) if len(g) else float('inf')
-                ax.text(0.04, 0.94, f'W$_1$ = {w1s[k]:.2e}', transform=ax.transAxes, va='top', fontsize=11)
-                with np.errstate(divide='ignore', invalid='ignore'):
-                    ratio = (hg/ng)/(hr/nr); err = ratio*np.sqrt(1/np.maximum(hg, 1) + 1/np.maximum(hr, 1))
-                centres = (edges[1:] + edges[:-1])/2
-                ok = (hr > 0) & (hg > 0)
-                rax.errorbar(centres[ok], ratio[ok], err[ok], fmt='o', ms=2.5, color='tab:red', lw=1)
-            rax.axhline(1, color='k', lw=0.8); rax.set_ylim(0, 2); rax.set_xlabel(label, fontsize=12)
-            if c == 0: ax.set_ylabel('fraction per bin', fontsize=12); rax.set_ylabel('gen/real', fontsize=11)
-            if logy: ax.set_yscale('log')
-            ax.tick_params(labelsize=10); rax.tick_params(labelsize=10)
-        axs[0, 0].legend(fontsize=11, loc='upper right')
-        if title: fig.suptitle(title, fontsize=13)
-    fig.w1 = w1s
-    return fig
 
 # %% ../nbs/09_widgets.ipynb #e3c7d6ff
 def find_jet_checkpoints(root:str|Path, # directory searched recursively for `*.pt`
