@@ -51,7 +51,7 @@ def main():
         ck = read_gan_checkpoint(out/'best.pt')
         export_generator(out/'best.pt', dst, half=True)
         h = ck['history']; best = min((r for r in h if 'score' in r), key=lambda r: r['score'])
-        metrics = ({k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity', 'score')} if rep == 'jets'
+        metrics = ({k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity', 'score')} if rep.startswith('jets')
                    else dict(best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy']))
         last = read_gan_checkpoint(out/'last.pt'); h = last['history']  # the whole run, with a stopped epoch's part
         seconds = sum(r['seconds'] for r in h) + (last.get('partial') or {}).get('seconds', 0)
