@@ -13,8 +13,9 @@ from .gan import lsgan_d_loss, lsgan_g_loss
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
-           'jet_simulation_rates', 'measure_generator', 'generator_rate', 'fast_simulation_rates', 'metric_rates',
-           'mirrored_copies', 'StandInGenerator', 'memory_measurement', 'memory_job', 'jet_memory', 'tracin_rates']
+           'jet_simulation_rates', 'in_fresh_process', 'measure_generator', 'generator_rate', 'fast_simulation_rates',
+           'metric_rates', 'mirrored_copies', 'StandInGenerator', 'memory_measurement', 'memory_job', 'jet_memory',
+           'tracin_rates']
 
 # %% ../nbs/11_bench.ipynb #241311ae
 def matmul_gflops(n:int=2048, # square matrix size
@@ -140,6 +141,15 @@ def jet_simulation_rates(n_pythia:int=2000, # jets generated with Pythia 8 + Fas
                 workers=workers or os.cpu_count(), torch_threads=torch.get_num_threads())
 
 # %% ../nbs/11_bench.ipynb #088a73eb
+def in_fresh_process(name:str, # a function of `graphgan_nb.bench` that takes keyword arguments and returns a JSON-able dict
+                     job:dict, # its keyword arguments
+                     timeout:float|None=None) -> dict:
+    "Call `graphgan_nb.bench.<name>(**job)` in a fresh Python process (so that its peak memory is its own); its result, or `job` with the error."
+    code = f"import json, sys; from graphgan_nb.bench import {name}; print(json.dumps({name}(**json.loads(sys.argv[1]))))"
+    p = subprocess.run([sys.executable, '-c', code, json.dumps(job)], capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0: return dict(job, error=f"exit code {p.returncode}: " + ' '.join(p.stderr.strip().splitlines()[-1:]))
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
 def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "mpnn" (the paper's, `jets_masked`)
                       n_particles:int=30, batch:int=1024, threads:int|None=None,
                       bf16:bool=False, # bfloat16 autocast
@@ -163,11 +173,7 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
 
 def generator_rate(family:str, n_particles:int=30, batch:int=1024, threads:int|None=None, bf16:bool=False, checkpoint:str|None=None) -> dict:
     "`measure_generator` in a fresh Python process (so that its peak memory is its own), or the error it ended with."
-    job = dict(family=family, n_particles=n_particles, batch=batch, threads=threads, bf16=bf16, checkpoint=checkpoint)
-    code = "import json, sys; from graphgan_nb.bench import measure_generator; print(json.dumps(measure_generator(**json.loads(sys.argv[1]))))"
-    p = subprocess.run([sys.executable, '-c', code, json.dumps(job)], capture_output=True, text=True)
-    if p.returncode != 0: return dict(family=family, n_particles=n_particles, bf16=bf16, error=f"exit code {p.returncode}: " + ' '.join(p.stderr.strip().splitlines()[-1:]))
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return in_fresh_process('measure_generator', dict(family=family, n_particles=n_particles, batch=batch, threads=threads, bf16=bf16, checkpoint=checkpoint))
 
 def fast_simulation_rates(n_particles=(30, 150), # jet sizes to time the generators at
                           n_pythia:int=6000, # Pythia 8 + FastJet jets (30 particles) to time
@@ -298,10 +304,7 @@ def memory_measurement(kind:str, n:int=0, real:str='', gen:str='', workdir:str='
 def memory_job(job:dict, # keyword arguments of `memory_measurement`
                timeout:float|None=None) -> dict:
     "Run one memory measurement in a fresh Python process and return what it reports (or its error)."
-    code = "import json, sys; from graphgan_nb.bench import memory_measurement; print(json.dumps(memory_measurement(**json.loads(sys.argv[1]))))"
-    p = subprocess.run([sys.executable, '-c', code, json.dumps(job)], capture_output=True, text=True, timeout=timeout)
-    if p.returncode != 0: return dict(job, error=f"exit code {p.returncode}: " + ' '.join(p.stderr.strip().splitlines()[-1:]))
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return in_fresh_process('memory_measurement', job, timeout)
 
 # %% ../nbs/11_bench.ipynb #fa7e7e44
 def _line(ns, ys):

@@ -17,7 +17,7 @@ def check_out(path:str|Path, # an output file or folder named on the command lin
               folder:bool=False, # True: a folder (created later); False: a file
               suffixes:tuple|None=None, # the file suffixes the command can write
              ) -> Path:
-    "Check, before any work, that `path` can be written: `ValueError` naming the option and what is wrong."
+    "Check, before any work, that `path` can be written (creating a file's folder): `ValueError` naming the option and what is wrong."
     p = Path(path)
     if suffixes and p.suffix not in suffixes: raise ValueError(f"{name}: expected a file ending in {' or '.join(suffixes)}, got {p}")
     if p.exists() and p.is_dir() != folder: raise ValueError(f"{name}: {p} exists and is {'a file' if folder else 'a directory'}; expected {'a folder' if folder else 'a file'}")
@@ -29,6 +29,7 @@ def check_out(path:str|Path, # an output file or folder named on the command lin
         with tempfile.TemporaryFile(dir=a): pass  # O_TMPFILE on Linux: no name is ever created
     except OSError: raise ValueError(f"{name}: cannot write into {a} (no permission, or a read-only file system)") from None
     if p.exists() and not os.access(p, os.W_OK): raise ValueError(f"{name}: cannot write {p} (no permission, or a read-only file system)")
+    if not folder: p.parent.mkdir(parents=True, exist_ok=True)  # every writer (matplotlib's too) finds its folder
     return p
 
 def _locked(out):
@@ -39,10 +40,9 @@ def _locked(out):
 
 def _write_summary(out, summary):
     "Write `summary.json` atomically, naming only files that exist."
-    from graphgan_nb.core import atomic_write
     for k in ('checkpoint', 'figure'):
         if summary.get(k) and not Path(summary[k]).exists(): summary[k] = None
-    atomic_write(Path(out)/'summary.json', lambda f: f.write(json.dumps(summary, indent=1).encode()))
+    _write_json(Path(out)/'summary.json', summary)
 
 def _digit_graphs(digit, sources, root, limit=None, representation='sparse'):
     from graphgan_nb.data.superpixels import mnist_graphs
@@ -222,7 +222,6 @@ def _sample_jets(args, ck, out):
 def _jet_metrics(args):
     from graphgan_nb.data.jets import read_jetnet
     from graphgan_nb.metrics import w1_table, jet_metrics
-    from graphgan_nb.core import atomic_write
     if args.out: check_out(args.out, suffixes=('.json',))
     real, _ = read_jetnet(args.real); gen, _ = read_jetnet(args.gen)
     table = w1_table(real, gen, seed=args.seed)
@@ -232,7 +231,7 @@ def _jet_metrics(args):
                     efps=not args.no_efps, seed=args.seed)
     for k, v in m.items(): print(f"{k:28s} {v if isinstance(v, str) else f'{v[0]:.4g} ± {v[1]:.2g}'}")
     res = dict(table=table.to_dict('records'), metrics={k: (v if isinstance(v, str) else list(v)) for k, v in m.items()})
-    if args.out: atomic_write(args.out, lambda f: f.write(json.dumps(res, indent=1).encode()))
+    _write_json(args.out, res)
     return res
 
 # %% ../nbs/10_cli.ipynb #dc53d892
@@ -262,7 +261,6 @@ def _gfd(args):
     from graphgan_nb.gan import load_generator, read_gan_checkpoint
     from graphgan_nb.gfd import gfd_baselines, load_classifier
     from graphgan_nb.data.mnist import load_mnist
-    from graphgan_nb.core import atomic_write
     if args.out: check_out(args.out, suffixes=('.json',))
     rows = []
     for path in args.checkpoints:
@@ -277,7 +275,7 @@ def _gfd(args):
               f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) "
               f"{'n/a' if r['nearest_other'] is None else format(r['nearest_other'], '.3f')} "
               f"| generated vs all real {r['generated_vs_all_real']:.3f}  (n = {r['n']})", flush=True)
-    if args.out: atomic_write(args.out, lambda f: f.write(json.dumps(rows, indent=1).encode()))
+    _write_json(args.out, rows)
     return rows
 
 # %% ../nbs/10_cli.ipynb #113fd518
