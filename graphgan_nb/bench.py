@@ -234,7 +234,7 @@ def mirrored_copies(src, # a JetNet file (or array pair) to copy
                    ) -> Path:
     "Write `n` jets made of repeated copies of `src`, each jet randomly mirrored in η and φ; memory O(chunk)."
     from graphgan_nb.data.jets import JetNetWriter
-    from graphgan_nb.metrics import jetnet_chunks
+    from graphgan_nb.data.jets import jetnet_chunks
     if n < 1: raise ValueError(f"n: expected a positive number of jets, got {n}")
     with JetNetWriter(path, attrs=dict(generator='graphgan_nb.bench.mirrored_copies', source=str(src), seed=seed)) as w:
         k = 0
@@ -272,7 +272,7 @@ def _vm_mb(field:str='VmHWM') -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024  # not Linux: the peak, an upper bound
 
 def _digest(path, chunk=65_536):
-    from graphgan_nb.metrics import jetnet_chunks
+    from graphgan_nb.data.jets import jetnet_chunks
     h = hashlib.sha256()
     for c in jetnet_chunks(path, chunk): h.update(np.ascontiguousarray(c).tobytes())
     return h.hexdigest()

@@ -281,7 +281,8 @@ def _gfd(args):
 # %% ../nbs/10_cli.ipynb #113fd518
 def _tracin_experiment(args):
     from graphgan_nb.data.susy import read_events, load_events_sample
-    from graphgan_nb.gcn import GCNConfig, event_splits
+    from graphgan_nb.data.susy import event_splits
+    from graphgan_nb.gcn import GCNConfig
     cfg = GCNConfig(epochs=args.epochs, batch_size=args.batch_size)  # checked before the long part
     bad = [f for f in args.rst_fractions if not 0 < f < 1]
     if bad: raise ValueError(f"rst-fractions: expected fractions of the training events in (0, 1), got {bad}")
@@ -377,7 +378,7 @@ def parse_shards(spec:str, # `3`, `0-9`, `0,4,7-9`, or `i/m`: every m-th shard f
                  n:int, # shards in the run
                 ) -> list[int]:
     "The shard indices a `--shards` argument names, for a run of `n` shards."
-    from graphgan_nb.data.jets import shard_ranges
+    from graphgan_nb.data.shards import shard_ranges
     try:
         if '/' in spec:
             i, m = (int(x) for x in spec.split('/'))
@@ -580,14 +581,14 @@ def main():
 
 def _announce_shards(args, n_shards, out, what):
     "Parse `--shards` and say what this run will do."
-    from graphgan_nb.data.jets import shard_dir, shard_ranges
+    from graphgan_nb.data.shards import shard_dir, shard_ranges
     ks = None if args.shards is None else parse_shards(args.shards, n_shards)
     todo = 'all' if ks is None else (f'shards {shard_ranges(ks)}' if ks else 'none (no shard of this run falls to this task)')
     print(f"{what}: {n_shards} shards of {args.shard_size} in {shard_dir(out)}; computing {todo}", flush=True)
     return ks
 
 def _shards_done(ks, n_shards, out, dt):
-    from graphgan_nb.data.jets import shard_dir, shard_ranges
+    from graphgan_nb.data.shards import shard_dir, shard_ranges
     print(f"shards {shard_ranges(ks) or '(none)'} of {n_shards} are in {shard_dir(out)} ({dt:.0f} s); once all are there: "
           f"graphgan merge-shards {out}")
     return str(shard_dir(out))
@@ -612,7 +613,8 @@ def _train_mnist(args):
     return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
 
 def _generate_jets(args):
-    from graphgan_nb.data.jets import generate_jets, shard_sizes
+    from graphgan_nb.data.jets import generate_jets
+    from graphgan_nb.data.shards import shard_sizes
     out = check_out(args.out or f'data/{args.type}.hdf5', suffixes=('.hdf5', '.h5'))
     n_shards = len(shard_sizes(args.n, args.shard_size))
     if args.count_shards: print(n_shards); return n_shards
@@ -623,7 +625,8 @@ def _generate_jets(args):
     print(f"wrote {args.n} {args.type} jets to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
 
 def _merge_shards(args):
-    from graphgan_nb.data.jets import read_manifest, merge_jet_shards
+    from graphgan_nb.data.shards import read_manifest
+    from graphgan_nb.data.jets import merge_jet_shards
     from graphgan_nb.data.susy import merge_event_shards
     check_out(args.out)
     kind = read_manifest(args.out).get('kind')
@@ -683,7 +686,8 @@ def _bench(args):
 def _bench_tracin(args):
     from graphgan_nb.bench import tracin_rates
     from graphgan_nb.data.susy import read_events, load_events_sample
-    from graphgan_nb.gcn import GCNConfig, event_splits, train_gcn
+    from graphgan_nb.data.susy import event_splits
+    from graphgan_nb.gcn import GCNConfig, train_gcn
     events = load_events_sample() if args.tracin == 'sample' else read_events(args.tracin)
     train, _, _, _ = event_splits(events)
     _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch  # methods added cell by cell, each beside its explanation
 from tqdm.auto import tqdm
 from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device, write_history, array_record
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, INITS, build_gan, Generator
@@ -210,23 +211,24 @@ def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
         raise ValueError(f"checkpoint {path}: not a graphgan_nb GAN checkpoint")
     return dict(ck, config={**ADDED_SETTINGS, **ck['config']})
 
-def _state(self:GANTrainer) -> dict:
+@patch
+def state_dict(self:GANTrainer) -> dict:
     "Everything a resumed run needs: networks, optimisers, epoch, history, configuration and `meta`."
     return dict(format=GAN_FORMAT, config=asdict(self.config), epoch=self.epoch, history=self.history, meta=self.meta,
                 generator=self.G.state_dict(), discriminator=self.D.state_dict(),
                 opt_g=self.opt_g.state_dict(), opt_d=self.opt_d.state_dict(), best=self.best, partial=self._partial,
                 **({} if self.G_ema is None else dict(generator_ema=self.G_ema.state_dict())))
-GANTrainer.state_dict = _state
 
-def _save(self:GANTrainer, path=None, history:bool=True) -> Path:
+@patch
+def save(self:GANTrainer, path=None, history:bool=True) -> Path:
     "Write the checkpoint atomically (default `out_dir/last.pt`) and, with `history`, `history.csv` beside it."
     path = Path(path) if path else self.out_dir/'last.pt'
     atomic_save(self.state_dict(), path)
     if history and self.history: write_history(path.parent/'history.csv', self.history)
     return path
-GANTrainer.save = _save
 
-def _load(self:GANTrainer, path):
+@patch
+def load(self:GANTrainer, path):
     "Restore networks, optimisers, epoch and history from a checkpoint of the same configuration."
     ck = read_gan_checkpoint(path, self.device)
     if ck['config'] != asdict(self.config):
@@ -246,7 +248,6 @@ def _load(self:GANTrainer, path):
     self.epoch, self.history = ck['epoch'], list(ck['history'])
     self._partial = ck.get('partial')  # where a run stopped within an epoch (None: at an epoch's end)
     self.meta = {**mine, **theirs}
-GANTrainer.load = _load
 
 def load_weights(module:torch.nn.Module, # a network built from a checkpoint's settings
                  state:dict, # the weights stored in the checkpoint
@@ -269,7 +270,8 @@ def r1_penalty(D, # the discriminator
     g, = torch.autograd.grad(D(x, mask).sum(), x, create_graph=True)
     return g.pow(2).sum((1, 2)).mean()
 
-def _train_epoch(self:GANTrainer, bar=None) -> dict:
+@patch
+def train_epoch(self:GANTrainer, bar=None) -> dict:
     "One pass over the training graphs (discriminator step, then generator step per batch); returns the epoch's mean losses, or None when the time budget ended it early (a checkpoint holds where)."
     cfg, dev = self.config, self.device
     G, D = self.networks()
@@ -281,10 +283,11 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
     order = torch.randperm(M, generator=g)
     self.G.train(); self.D.train()
     sums, n, t0, done = dict(d_loss=0., g_loss=0., d_real=0., d_fake=0.), 0, time.perf_counter(), 0.0
+    c0, cpu_done = time.process_time(), 0.0  # CPU time of this process (all its threads): the honest cost when other jobs share the machine
     p, self._partial = self._partial, None
     if p is not None:  # continue within the epoch exactly where the checkpoint was written
         g.set_state(p['gen_state']); torch.set_rng_state(p['torch_state'])
-        sums, n, done = dict(p['sums']), p['step'], p['seconds']
+        sums, n, done, cpu_done = dict(p['sums']), p['step'], p['seconds'], p.get('cpu_seconds', 0.0)
         if bar is not None: bar.update(n)
     amp = lambda: torch.autocast(dev.type, dtype=torch.bfloat16, enabled=self.precision == 'bf16')
     for step, i in enumerate(range(0, M - bs + 1, bs)):
@@ -314,7 +317,8 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
         if self.world == 1 and i + 2*bs <= M:  # within the epoch: a checkpoint every few minutes, at the budget and when asked to stop
             now = time.perf_counter(); over = self._stop is not None or (self.out_dir is not None and self._deadline is not None and now >= self._deadline)
             if self.out_dir is not None and (over or (self._save_every is not None and now - self._last_save >= self._save_every)):
-                self._partial = dict(step=n, gen_state=g.get_state(), torch_state=torch.get_rng_state(), sums=dict(sums), seconds=done + now - t0)
+                self._partial = dict(step=n, gen_state=g.get_state(), torch_state=torch.get_rng_state(), sums=dict(sums), seconds=done + now - t0,
+                                     cpu_seconds=cpu_done + time.process_time() - c0)
                 self.save(history=False); self._last_save = now  # the history has not changed within the epoch
                 self.log_line('checkpoint', epoch=self.epoch, step=n, steps=M//bs, path=str(self.out_dir/'last.pt'))
                 if not over: self._partial = None
@@ -324,29 +328,31 @@ def _train_epoch(self:GANTrainer, bar=None) -> dict:
         t = torch.tensor(list(sums.values()), dtype=torch.float64, device=dev); dist.all_reduce(t)
         sums = dict(zip(sums, (t/self.world).tolist()))
     self.epoch += 1
-    rec = dict(epoch=self.epoch, **{k: v/n for k, v in sums.items()}, seconds=done + time.perf_counter() - t0)
+    rec = dict(epoch=self.epoch, **{k: v/n for k, v in sums.items()}, seconds=done + time.perf_counter() - t0,
+               cpu_seconds=cpu_done + time.process_time() - c0)
     self.history.append(rec)
     return rec
-GANTrainer.train_epoch = _train_epoch
 
-def _dequantised(self:GANTrainer, x:torch.Tensor, g:torch.Generator, mine:slice) -> torch.Tensor:
+@patch
+def dequantised(self:GANTrainer, x:torch.Tensor, g:torch.Generator, mine:slice) -> torch.Tensor:
     "Real graphs with their positions jittered uniformly within ±`dequantise` (a pixel grid is then no give-away of real data)."
     q = self.config.dequantise
     if q == 0: return x
     jitter = ((torch.rand(len(x)*self.world, *x.shape[1:-1], 2, generator=g)*2 - 1)*q)[mine]
     return torch.cat([x[..., :2] + jitter.to(x.device, x.dtype), x[..., 2:]], -1)
-GANTrainer.dequantised = _dequantised
 
-def _augmented(self:GANTrainer, x:torch.Tensor, g:torch.Generator, mine:slice) -> torch.Tensor:
+@patch
+def augmented(self:GANTrainer, x:torch.Tensor, g:torch.Generator, mine:slice) -> torch.Tensor:
     "Graphs as D sees them: each shifted by a uniform random offset in (±`augment`)² of its positions (DiffAugment); gradients pass."
     a = self.config.augment
     if a == 0: return x
     shift = ((torch.rand(len(x)*self.world, 1, 2, generator=g)*2 - 1)*a)[mine]  # drawn for the global batch, as the noise
     return torch.cat([x[..., :2] + shift.to(x.device, x.dtype), x[..., 2:]], -1)
-GANTrainer.augmented = _augmented
+
 
 # %% ../nbs/05_gan.ipynb #56459f5e
-def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should have done
+@patch
+def fit(self:GANTrainer, epochs:int, # total number of epochs the run should have done
          progress:bool=True, # show a progress bar with both losses
          max_seconds:float|None=None, # stop once this much time has passed (within the epoch, with a checkpoint, when there is an out_dir)
          save_every:float|None=SAVE_EVERY, # seconds between checkpoints within an epoch (None: only at the end of each epoch)
@@ -383,29 +389,29 @@ def _fit(self:GANTrainer, epochs:int, # total number of epochs the run should ha
                                 + (f", step {self.stopped_at_step} of the next" if self.stopped_at_step else '')
                                 + ('' if self.out_dir is None else f", checkpoint {self.out_dir/'last.pt'} written"))
     return self.history
-GANTrainer.fit = _fit
-def _stopped_at_step(self:GANTrainer) -> int|None:
+@patch(as_prop=True)
+def stopped_at_step(self:GANTrainer) -> int|None:
     "The step within the next epoch where `fit` stopped at its time budget (None: at an epoch's end)."
     return None if self._partial is None else self._partial['step']
-GANTrainer.stopped_at_step = property(_stopped_at_step)
 
-def _log_line(self:GANTrainer, event:str, **fields):
+@patch
+def log_line(self:GANTrainer, event:str, **fields):
     "With `fit(log=True)`, print one JSON line: the event (`epoch` or `checkpoint`), the time and the fields."
     if not self._log or self.rank > 0: return
     r = lambda v: round(v, 6) if isinstance(v, float) else v
     print(json.dumps(dict(event=event, time=time.strftime('%Y-%m-%dT%H:%M:%S'), **{k: r(v) for k, v in fields.items()})), flush=True)
-GANTrainer.log_line = _log_line
 
-def _fit_bar_to_budget(self:GANTrainer, bar):
+@patch
+def fit_bar_to_budget(self:GANTrainer, bar):
     "Under a time budget, size the progress bar to the steps the budget leaves room for (at the rate so far), not to all epochs."
     self._steps_now += 1  # steps of this `fit` call (a resumed bar starts at the steps done before)
     if self._deadline is None or bar.disable or self._steps_now < 3: return
     now = time.perf_counter(); rate = self._steps_now/max(1e-9, now - self._fit_t0)
     bar.total = min(self._bar_full, bar.n + int(rate*max(0.0, self._deadline - now)) + 1); bar.refresh()
-GANTrainer.fit_bar_to_budget = _fit_bar_to_budget
 
+@patch
 @contextlib.contextmanager
-def _stop_on_signals(self:GANTrainer):
+def stop_on_signals(self:GANTrainer):
     "While training in the main thread of a single process: the first Ctrl-C or SIGTERM asks for a stop after the current step; a second one interrupts at once."
     if self.world > 1 or threading.current_thread() is not threading.main_thread(): yield; return
     def ask(signum, frame):
@@ -415,12 +421,12 @@ def _stop_on_signals(self:GANTrainer):
     try: yield
     finally:
         for s, h in old.items(): signal.signal(s, h)
-GANTrainer.stop_on_signals = _stop_on_signals
 
-def _sample(self:GANTrainer, n:int, seed:int|None=None, mask=None) -> torch.Tensor:
+@patch
+def sample(self:GANTrainer, n:int, seed:int|None=None, mask=None) -> torch.Tensor:
     "Generate `n` graphs with the current generator (its moving average when `ema` > 0), on the CPU."
     return self.sampler().sample(n, seed, mask).cpu()
-GANTrainer.sample = _sample
+
 
 # %% ../nbs/05_gan.ipynb #4730f1ee
 def discriminator_health(D, # the discriminator
@@ -439,7 +445,8 @@ def discriminator_health(D, # the discriminator
 
 STUCK_AUC, STUCK_GAP = 0.6, 0.01  # below both: the discriminator no longer separates real from generated
 
-def _check_health(self:GANTrainer, bar=None, n:int=256) -> bool:
+@patch
+def check_health(self:GANTrainer, bar=None, n:int=256) -> bool:
     "After an epoch: D's held-out AUC and score gap, the validator's metrics into the history; True if the validation score improved."
     rec = self.history[-1]
     if self.val_graphs is not None:
@@ -458,7 +465,7 @@ def _check_health(self:GANTrainer, bar=None, n:int=256) -> bool:
     if self.best is None or rec['score'] < self.best['score']:
         self.best = dict(score=rec['score'], epoch=self.epoch); return True
     return False
-GANTrainer.check_health = _check_health
+
 
 # %% ../nbs/05_gan.ipynb #86ce4b71
 def load_generator(path:str|Path, # a checkpoint written by `GANTrainer`

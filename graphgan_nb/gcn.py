@@ -13,8 +13,8 @@ from torch_geometric.nn import GCNConv, global_mean_pool
 from .core import atomic_save, load_checkpoint, set_seed, write_history, read_history
 
 # %% auto #0
-__all__ = ['GCN_RESUME_FORMAT', 'normalized_adjacency', 'EventGCN', 'event_splits', 'classification_metrics', 'GCNConfig',
-           'predict', 'train_gcn', 'plot_gcn_history', 'load_gcn_checkpoint']
+__all__ = ['GCN_RESUME_FORMAT', 'normalized_adjacency', 'EventGCN', 'classification_metrics', 'GCNConfig', 'predict', 'train_gcn',
+           'plot_gcn_history', 'load_gcn_checkpoint']
 
 # %% ../nbs/07_gcn.ipynb #41edeab2
 def normalized_adjacency(mask:torch.Tensor, # `[B, N]` node mask (1 = object present)
@@ -60,19 +60,6 @@ class EventGCN(nn.Module):
         h = F.relu(self.conv1(x.reshape(B*N, -1)[keep], ei))
         h = F.relu(self.conv2(h, ei))
         return self.fc(global_mean_pool(h, batch))
-
-# %% ../nbs/07_gcn.ipynb #46817e11
-def event_splits(events, # event table (`read_events`, `generate_events`)
-                 test_fraction:float=0.2, seed:int=0):
-    "`(train, test, scaler, (train_rows, test_rows))`: scaled `(x, mask, y)` tensors of a fixed seeded split."
-    from graphgan_nb.data.susy import event_graphs, EventScaler
-    if not 0 < test_fraction < 1: raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")
-    x, mask, y = event_graphs(events)
-    perm = np.random.default_rng(seed).permutation(len(x)); n_test = max(1, int(round(test_fraction*len(x))))
-    te, tr = np.sort(perm[:n_test]), np.sort(perm[n_test:])
-    sc = EventScaler.fit(x[tr], mask[tr])
-    t = lambda i: (torch.tensor(sc.transform(x[i], mask[i])), torch.tensor(mask[i]), torch.tensor(y[i]))
-    return t(tr), t(te), sc, (tr, te)
 
 # %% ../nbs/07_gcn.ipynb #e4006fc3
 def classification_metrics(y_true, # labels `[n]` (1 = signal)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import numpy as np
-from .data.jets import check_jetnet, jet_mass_over_pt, invariant_mass
+from .data.jets import check_jetnet, jet_mass_over_pt, jetnet_chunks
 
 # %% auto #0
-__all__ = ['W1_FEATURES', 'PAPER_BOOTSTRAP', 'STREAM_W1_RANGES', 'w1', 'w1_bootstrap', 'w1_table', 'w1p', 'jet_mass', 'w1m',
-           'frechet_distance', 'fpd', 'kpd', 'jet_efps', 'jet_metrics', 'jet_validator', 'jetnet_chunks',
-           'FeatureHistograms', 'histogram_w1', 'stream_w1', 'w1_features']
+__all__ = ['W1_FEATURES', 'PAPER_BOOTSTRAP', 'STREAM_W1_RANGES', 'w1', 'w1_bootstrap', 'w1_table', 'w1p', 'w1m',
+           'frechet_distance', 'fpd', 'kpd', 'jet_efps', 'jet_metrics', 'jet_validator', 'FeatureHistograms',
+           'histogram_w1', 'stream_w1', 'w1_features']
 
 # %% ../nbs/06_metrics.ipynb #a9b80180
 def w1(u, # samples of one distribution `[n]`
@@ -118,20 +118,13 @@ def w1p(jets1, # `[N, P, F]` particle features (η_rel, φ_rel, pT_rel, ...)
     means, stds = np.mean(w1s, axis=0), np.std(w1s, axis=0)
     return (means, stds) if return_std else means
 
-def jet_mass(jets, # `[N, P, ≥3]` (η, φ, pT[, mass]) per particle, massless if no mass is given
-            ) -> np.ndarray:
-    "Invariant mass of the summed particle four-vectors `[N]` (`jetnet.utils.jet_features(...)['mass']`)."
-    x = np.asarray(jets, np.float64)
-    eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]
-    return invariant_mass(eta, phi, pt, x[..., 3] if x.shape[-1] >= 4 else 0.0)
-
 def w1m(jets1, # `[N, P, F]` with features (η, φ, pT, [mass])
         jets2, # `[M, P, F]`
         num_eval_samples:int=50_000, num_batches:int=5, return_std:bool=True,
         seed:int|None=None, rng:np.random.Generator|None=None,
        ):
     "W1 of the jet mass as `jetnet.evaluation.w1m`: (mean, std) over batches."
-    m1, m2 = jet_mass(jets1), jet_mass(jets2)
+    m1, m2 = jet_mass_over_pt(jets1, fourth='mass'), jet_mass_over_pt(jets2, fourth='mass')
     rng = rng or np.random.default_rng(seed)
     w1s = [w1(m1[rng.choice(len(m1), size=num_eval_samples)], m2[rng.choice(len(m2), size=num_eval_samples)]) for _ in range(num_batches)]
     return (float(np.mean(w1s)), float(np.std(w1s))) if return_std else float(np.mean(w1s))
@@ -256,42 +249,6 @@ def jet_validator(real, # held-out real jets `[M, 30, 4]`, at least `2n` of them
 # %% ../nbs/06_metrics.ipynb #af59a70a
 STREAM_W1_RANGES = dict(eta_rel=(-1.0, 1.0), phi_rel=(-1.0, 1.0), pt_rel=(0.0, 1.0), m_over_pt=(0.0, 1.0))
 
-def jetnet_chunks(src, # a JetNet HDF5 file, an array `[N, P, 4]`, or a pair (particle features, jet features)
-                  chunk:int=65536, # jets per chunk
-                  jet_features:bool=False, # also yield the jet features `[k, 4]` (a pair per chunk)
-                  name:str|None=None, # what to call the input in errors (default: the file name)
-                 ):
-    "Yield a JetNet sample chunk by chunk (HDF5 slices: the file is never read whole); each chunk is validated."
-    if chunk < 1: raise ValueError(f"chunk: expected a positive number of jets, got {chunk}")
-    if not isinstance(src, (str, os.PathLike)):
-        pf, jf = src if isinstance(src, tuple) else (src, None)
-        if jet_features and jf is None: raise ValueError(f"{name or 'jets'}: jet features were asked for but only particle features were given")
-        name = name or 'jets'
-        check_jetnet(pf[:1], None if jf is None else jf[:1], name=name)  # shape before slicing
-        for i in range(0, len(pf), chunk):
-            c = check_jetnet(pf[i:i + chunk], None if jf is None else jf[i:i + chunk], name=f"{name}, jets {i}–{min(i + chunk, len(pf))}")
-            yield c if jet_features else c[0]
-        return
-    import h5py
-    path = Path(src); name = name or f"JetNet file {path}"
-    if not path.is_file(): raise FileNotFoundError(f"{name}: no such file")
-    try: f = h5py.File(path, 'r')
-    except OSError as e: raise ValueError(f"{name}: not a readable HDF5 file, truncated or corrupt ({e})") from None
-    with f:
-        keys = ('particle_features', 'jet_features') if jet_features else ('particle_features',)
-        missing = [k for k in keys if k not in f or not isinstance(f[k], h5py.Dataset)]
-        if missing: raise ValueError(f"{name}: missing dataset(s) {missing}; found {sorted(f.keys())}, expected 'particle_features' [N, 30, 4]"
-                                     + (" and 'jet_features' [N, 4]" if jet_features else ''))
-        pf, jf = f['particle_features'], (f['jet_features'] if jet_features else None)
-        if pf.ndim != 3 or pf.shape[-1] != 4 or len(pf) == 0:
-            raise ValueError(f"{name}: particle_features must have shape [N, particles, 4] with N > 0, got {list(pf.shape)}")
-        if jf is not None and (jf.ndim != 2 or jf.shape != (len(pf), 4)):
-            raise ValueError(f"{name}: jet_features must have shape [{len(pf)}, 4], got {list(jf.shape)}")
-        for i in range(0, len(pf), chunk):
-            j = min(i + chunk, len(pf))
-            try: c = check_jetnet(pf[i:j], None if jf is None else jf[i:j], name=f"{name}, jets {i}–{j}")
-            except (OSError, TypeError) as e: raise ValueError(f"{name}: cannot read jets {i}–{j} ({e})") from None
-            yield c if jet_features else c[0]
 
 # %% ../nbs/06_metrics.ipynb #09c2cc30
 class FeatureHistograms:

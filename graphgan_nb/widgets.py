@@ -8,6 +8,7 @@ from pathlib import Path
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
+from fastcore.basics import patch
 from .data.mnist import MNIST_SOURCES, load_mnist, sparse_mnist, sparse_to_image
 from .data.superpixels import mnist_graphs, draw_superpixels
 import numpy as np
@@ -69,6 +70,7 @@ class DigitBrowser:
         self.refresh()
 
 # %% ../nbs/09_widgets.ipynb #c2a2773d
+@patch
 def _update_checkpoints(self:DigitBrowser):
     paths = sorted(self.checkpoints.get(self.digit.value, []), key=lambda p: (p.name != 'last.pt', str(p)))
     opts = [(str(p.relative_to(self.runs)), p) for p in paths]
@@ -77,23 +79,23 @@ def _update_checkpoints(self:DigitBrowser):
         self.checkpoint.options = opts
         self.checkpoint.value = opts[0][1] if opts else None
     finally: self._busy = False
-DigitBrowser._update_checkpoints = _update_checkpoints
 
+@patch
 def _rescan(self:DigitBrowser):
     self.checkpoints = find_checkpoints(self.runs, self.representation.value)
     self._update_checkpoints()
-DigitBrowser._rescan = _rescan
 
-def _real_graphs(self:DigitBrowser, digit):
+@patch
+def real_graphs(self:DigitBrowser, digit):
     "Real graphs of `digit` in the browser's representation (loaded once per digit, then kept)."
     key = (self.representation.value, digit)
     if key not in self._real:
         g, _, _ = mnist_graphs(digit, key[0], self.sources, progress=False)
         self._real[key] = g[:64]
     return self._real[key]
-DigitBrowser.real_graphs = _real_graphs
 
-def _refresh(self:DigitBrowser):
+@patch
+def refresh(self:DigitBrowser):
     "Redraw: a row of real digits and, if a checkpoint is chosen, a row of generated ones."
     d, n, rep = self.digit.value, self.n.value, self.representation.value
     self.graphs_real = self.real_graphs(d)[:n]
@@ -122,8 +124,8 @@ def _refresh(self:DigitBrowser):
     self.out.clear_output(wait=True)
     with self.out: display(fig)
     plt.close(fig)
-DigitBrowser.refresh = _refresh
-DigitBrowser._ipython_display_ = lambda self: display(self.widget)
+@patch
+def _ipython_display_(self:DigitBrowser): display(self.widget)
 
 # %% ../nbs/09_widgets.ipynb #e3c7d6ff
 def find_jet_checkpoints(root:str|Path, # directory searched recursively for `*.pt`

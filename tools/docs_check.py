@@ -119,6 +119,10 @@ def check_config(cfg, rep, tracked):
     for p in (qy, ny, sy):
         if not p.exists(): rep.bad(p.relative_to(ROOT), 'missing')
     if not (qy.exists() and ny.exists()): return
+    root = ROOT/'_quarto.yml'  # the design card's place for it: a link, so the one file nbdev_docs renders with is also found at the root
+    if not (root.is_symlink() and root.resolve() == qy.resolve()):
+        rep.bad('_quarto.yml', 'expected at the repository root as a symbolic link to nbs/_quarto.yml (ln -s nbs/_quarto.yml _quarto.yml)')
+    elif tracked is not None and '_quarto.yml' not in tracked: rep.bad('_quarto.yml', 'not committed (git add it)')
     q, n = _yaml(qy), _yaml(ny)
     if (q.get('project') or {}).get('type') != 'website': rep.bad('nbs/_quarto.yml', 'project.type is not website')
     mf = q.get('metadata-files') or []

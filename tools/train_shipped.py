@@ -54,8 +54,9 @@ def main():
         metrics = ({k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity', 'score')} if rep.startswith('jets')
                    else dict(best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy']))
         last = read_gan_checkpoint(out/'last.pt'); h = last['history']  # the whole run, with a stopped epoch's part
-        seconds = sum(r['seconds'] for r in h) + (last.get('partial') or {}).get('seconds', 0)
-        row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(a.threads*seconds/60, 1),
+        cpu = lambda r: r['cpu_seconds'] if isinstance(r.get('cpu_seconds'), (int, float)) else a.threads*r['seconds']  # process CPU time; older rows: wall time x threads
+        seconds = sum(cpu(r) for r in h) + (cpu(last['partial']) if last.get('partial') else 0)
+        row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(seconds/60, 1),
                    **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name))
         for f in (runs/'models.csv', assets/'models.csv'):  # one row per exported model, rewritten atomically; the assets copy is committed
             write_history(f, [r for r in (read_history(f) if f.exists() else []) if r['model'] != name] + [row])

@@ -4,18 +4,18 @@
 
 # %% ../../nbs/02_data.jets.ipynb #a51a75cd
 from __future__ import annotations
-import os, tempfile, json, shutil, warnings
+import os, warnings
 from dataclasses import dataclass
 from ..core import partial_file, finish_partial
+from .shards import (shard_seed, shard_sizes, shard_dir, shard_file, read_manifest, compute_shards,
+                                     check_shards_complete, remove_shards)
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
 __all__ = ['PARTICLE_FEATURES', 'JET_FEATURES', 'RELATIVE_JET_FEATURES', 'JET_PROCESSES', 'LOG_PT_FLOOR', 'check_jetnet',
-           'read_jetnet', 'write_jetnet', 'JetNetWriter', 'invariant_mass', 'jet_mass_over_pt', 'relative_jet_features',
-           'pythia_settings', 'pythia_jets', 'shard_seed', 'shard_sizes', 'shard_dir', 'shard_file', 'shard_ranges',
-           'read_manifest', 'open_shards', 'remove_shards', 'compute_shards', 'check_shards_complete', 'generate_jets',
-           'merge_jet_shards', 'JetScaler']
+           'jetnet_chunks', 'read_jetnet', 'write_jetnet', 'JetNetWriter', 'jet_four_momentum', 'jet_mass_over_pt',
+           'relative_jet_features', 'pythia_settings', 'pythia_jets', 'generate_jets', 'merge_jet_shards', 'JetScaler']
 
 # %% ../../nbs/02_data.jets.ipynb #fe1c0f95
 PARTICLE_FEATURES = ('eta_rel', 'phi_rel', 'pt_rel', 'mask')
@@ -45,23 +45,53 @@ def check_jetnet(particle_features, # `[N, P, 4]`: η_rel, φ_rel, pT_rel, mask
     return pf, jf
 
 # %% ../../nbs/02_data.jets.ipynb #33340275
+def jetnet_chunks(src, # a JetNet HDF5 file, an array `[N, P, 4]`, or a pair (particle features, jet features)
+                  chunk:int=65536, # jets per chunk
+                  jet_features:bool=False, # also yield the jet features `[k, 4]` (a pair per chunk)
+                  name:str|None=None, # what to call the input in errors (default: the file name)
+                  max_jets:int|None=None, # stop after the first `max_jets` jets
+                 ):
+    "Yield a JetNet sample chunk by chunk (HDF5 slices: the file is never read whole); each chunk is validated."
+    if max_jets is not None and max_jets < 1: raise ValueError(f"max_jets: expected a positive number of jets, got {max_jets}")
+    if chunk < 1: raise ValueError(f"chunk: expected a positive number of jets, got {chunk}")
+    if not isinstance(src, (str, os.PathLike)):
+        pf, jf = src if isinstance(src, tuple) else (src, None)
+        if jet_features and jf is None: raise ValueError(f"{name or 'jets'}: jet features were asked for but only particle features were given")
+        name = name or 'jets'
+        check_jetnet(pf[:1], None if jf is None else jf[:1], name=name)  # shape before slicing
+        n = len(pf) if max_jets is None else min(max_jets, len(pf))
+        for i in range(0, n, chunk):
+            c = check_jetnet(pf[i:min(i + chunk, n)], None if jf is None else jf[i:min(i + chunk, n)], name=f"{name}, jets {i}–{min(i + chunk, n)}")
+            yield c if jet_features else c[0]
+        return
+    import h5py
+    path = Path(src); name = name or f"JetNet file {path}"
+    if not path.is_file(): raise FileNotFoundError(f"{name}: no such file")
+    try: f = h5py.File(path, 'r')
+    except OSError as e: raise ValueError(f"{name}: not a readable HDF5 file, truncated or corrupt ({e})") from None
+    with f:
+        keys = ('particle_features', 'jet_features') if jet_features else ('particle_features',)
+        missing = [k for k in keys if k not in f or not isinstance(f[k], h5py.Dataset)]
+        if missing: raise ValueError(f"{name}: missing dataset(s) {missing}; found {sorted(f.keys())}, expected 'particle_features' [N, 30, 4]"
+                                     + (" and 'jet_features' [N, 4]" if jet_features else ''))
+        pf, jf = f['particle_features'], (f['jet_features'] if jet_features else None)
+        if pf.ndim != 3 or pf.shape[-1] != 4 or len(pf) == 0:
+            raise ValueError(f"{name}: particle_features must have shape [N, particles, 4] with N > 0, got {list(pf.shape)}")
+        if jf is not None and (jf.ndim != 2 or jf.shape != (len(pf), 4)):
+            raise ValueError(f"{name}: jet_features must have shape [{len(pf)}, 4], got {list(jf.shape)}")
+        n = len(pf) if max_jets is None else min(max_jets, len(pf))
+        for i in range(0, n, chunk):
+            j = min(i + chunk, n)
+            try: c = check_jetnet(pf[i:j], None if jf is None else jf[i:j], name=f"{name}, jets {i}–{j}")
+            except (OSError, TypeError) as e: raise ValueError(f"{name}: cannot read jets {i}–{j} ({e})") from None
+            yield c if jet_features else c[0]
+
 def read_jetnet(path:str|Path, # a JetNet HDF5 file (`g.hdf5`, ...) or one written by `write_jetnet`
                 max_jets:int|None=None, # read only the first `max_jets` jets
                ) -> tuple[np.ndarray, np.ndarray]:
-    "Read `(particle_features [N, 30, 4], jet_features [N, 4])` from a JetNet HDF5 file."
-    import h5py
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"JetNet file {path}: no such file")
-    try: f = h5py.File(path, 'r')
-    except OSError as e: raise ValueError(f"JetNet file {path}: not a readable HDF5 file, truncated or corrupt ({e})") from None
-    with f:
-        missing = [k for k in ('particle_features', 'jet_features') if k not in f]
-        if missing: raise ValueError(f"JetNet file {path}: missing dataset(s) {missing}; found {sorted(f.keys())}, "
-                                     "expected 'particle_features' [N, 30, 4] and 'jet_features' [N, 4]")
-        sl = slice(None) if max_jets is None else slice(0, max_jets)
-        try: pf, jf = f['particle_features'][sl], f['jet_features'][sl]
-        except (OSError, TypeError, ValueError) as e: raise ValueError(f"JetNet file {path}: cannot read the datasets ({e})") from None
-    return check_jetnet(pf, jf, name=f"JetNet file {path}")
+    "Read `(particle_features [N, 30, 4], jet_features [N, 4])` from a JetNet HDF5 file (one `jetnet_chunks` slice)."
+    (pf, jf), = jetnet_chunks(Path(path), chunk=2**62, jet_features=True, max_jets=max_jets)
+    return pf, jf
 
 def write_jetnet(path:str|Path, # destination `.hdf5`; replaced atomically
                  particle_features, # `[N, P, 4]`
@@ -109,22 +139,25 @@ class JetNetWriter:
     def __exit__(self, typ, *_): self.close(ok=typ is None)
 
 # %% ../../nbs/02_data.jets.ipynb #b158c77e
-def invariant_mass(eta, phi, pt, # per-particle arrays `[N, P]`
-                   m=0.0, # particle masses (0: massless)
-                  ) -> np.ndarray:
-    "Invariant mass `[N]` of the summed (pT, η, φ, m) four-vectors of each row."
-    e = (np.sqrt(pt**2 + m**2)*np.cosh(eta)).sum(1)
-    px, py, pz = (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1)
-    return np.sqrt(np.clip(e**2 - px**2 - py**2 - pz**2, 0, None))
-
-def jet_mass_over_pt(particle_features, # `[N, P, 4]` JetNet particle features (or `[N, P, 3]` without mask)
-                    ) -> np.ndarray:
-    "Relative jet mass m/pT `[N]` from the particles as massless four-vectors."
+def jet_four_momentum(particle_features, # `[N, P, 3 or 4]`: η, φ, pT per particle, and optionally a fourth column
+                      fourth:str='mask', # what the fourth column holds: 'mask' (JetNet: 0 marks padding) or 'mass' (jetnet.evaluation's reading)
+                     ) -> np.ndarray:
+    "Summed four-vector `[N, 4]` (E, px, py, pz) of each jet's particles (massless unless `fourth='mass'`)."
     x = np.asarray(particle_features, dtype=np.float64)
     if x.ndim != 3 or x.shape[-1] not in (3, 4): raise ValueError(f"particle features: expected shape [N, P, 3 or 4], got {list(x.shape)}")
+    if fourth not in ('mask', 'mass'): raise ValueError(f"fourth: expected 'mask' or 'mass', got {fourth!r}")
     eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]
-    if x.shape[-1] == 4: pt = pt * (x[..., 3] > 0)
-    return invariant_mass(eta, phi, pt)
+    m = x[..., 3] if x.shape[-1] == 4 and fourth == 'mass' else 0.0
+    if x.shape[-1] == 4 and fourth == 'mask': pt = pt*(x[..., 3] > 0)
+    return np.stack([(np.sqrt(pt**2 + m**2)*np.cosh(eta)).sum(1), (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1)], 1)
+
+def jet_mass_over_pt(particle_features, # `[N, P, 4]` JetNet particle features (or `[N, P, 3]` without mask)
+                     fourth:str='mask', # see `jet_four_momentum`
+                    ) -> np.ndarray:
+    "Jet mass `[N]` of the summed particles: m/pT for relative features (pT_rel). The package's one jet-mass function."
+    e, px, py, pz = jet_four_momentum(particle_features, fourth).T
+    return np.sqrt(np.clip(e**2 - px**2 - py**2 - pz**2, 0, None))
+
 RELATIVE_JET_FEATURES = ("pt, eta, mass, num_particles of the summed massless particles in the jet's own frame (eta_rel, phi_rel, "
                          "pT_rel): pt in units of the jet pT (about 1), eta relative to the jet axis (about 0), mass = m/pT; "
                          "generated jets have no absolute pT or eta")
@@ -134,11 +167,11 @@ def relative_jet_features(particle_features, # `[N, P, 4]` JetNet particle featu
     "Jet features `[N, 4]` in the JetNet column order (pT, η, mass, n_particles) that relative particles imply: see `RELATIVE_JET_FEATURES`."
     x = np.asarray(particle_features, dtype=np.float64)
     if x.ndim != 3 or x.shape[-1] != 4: raise ValueError(f"particle features: expected shape [N, P, 4], got {list(x.shape)}")
-    eta, phi, pt = x[..., 0], x[..., 1], x[..., 2]*(x[..., 3] > 0)
-    px, py, pz = (pt*np.cos(phi)).sum(1), (pt*np.sin(phi)).sum(1), (pt*np.sinh(eta)).sum(1)
+    e, px, py, pz = jet_four_momentum(x).T  # summed once: pT, η and mass all come from it
     pt_j = np.hypot(px, py)
     eta_j = np.arcsinh(np.divide(pz, pt_j, out=np.zeros_like(pz), where=pt_j > 0))
-    return np.stack([pt_j, eta_j, invariant_mass(eta, phi, pt), (x[..., 3] > 0).sum(1)], 1).astype(np.float32)
+    mass = np.sqrt(np.clip(e**2 - px**2 - py**2 - pz**2, 0, None))
+    return np.stack([pt_j, eta_j, mass, (x[..., 3] > 0).sum(1)], 1).astype(np.float32)
 
 
 # %% ../../nbs/02_data.jets.ipynb #d6d261c4
@@ -212,115 +245,6 @@ def pythia_jets(n_jets:int, # jets to return (events are generated until there a
         pf, jf = _jets_from_events(py.nextBatch(batch_events), R, pt_range, eta_max, n_particles)
         pfs.append(pf); jfs.append(jf); n += len(pf)
     return np.concatenate(pfs)[:n_jets], np.concatenate(jfs)[:n_jets]
-
-# %% ../../nbs/02_data.jets.ipynb #b5171383
-def shard_seed(seed:int, shard:int) -> int:
-    "Pythia seed (1 ... 9e8) of shard `shard` of a run seeded with `seed`."
-    return (seed*1_000_003 + shard*7_919) % 900_000_000 + 1
-
-def shard_sizes(n:int, # items (jets, events) in the run
-                shard_size:int, # items per shard
-               ) -> list[int]:
-    "Items in each shard of a run of `n`; its length is the number of shards (of array jobs, at most)."
-    if n < 1: raise ValueError(f"n: expected >= 1, got {n}")
-    if shard_size < 1: raise ValueError(f"shard_size: expected >= 1, got {shard_size}")
-    return [min(shard_size, n - i) for i in range(0, n, shard_size)]
-
-def shard_dir(path:str|Path) -> Path:
-    "Directory of the shards of the run that writes `path`: `<path>.shards` beside it."
-    return Path(f'{path}.shards')
-
-def shard_file(path:str|Path, k:int) -> Path:
-    "File of shard `k` of the run that writes `path` (same suffix as `path`)."
-    return shard_dir(path)/f'shard_{k:05d}{Path(path).suffix}'
-
-def shard_ranges(ks) -> str:
-    "Shard indices in the short form the command line takes: `[0, 1, 2, 5]` → `'0-2,5'`."
-    ks, out, i = sorted(set(ks)), [], 0
-    while i < len(ks):
-        j = i
-        while j + 1 < len(ks) and ks[j + 1] == ks[j] + 1: j += 1
-        out.append(str(ks[i]) if i == j else f'{ks[i]}-{ks[j]}'); i = j + 1
-    return ','.join(out)
-
-# %% ../../nbs/02_data.jets.ipynb #099cc159
-def read_manifest(path:str|Path, # output file of a sharded run
-                 ) -> dict:
-    "The settings of the sharded run that writes `path` (its `manifest.json`)."
-    m = shard_dir(path)/'manifest.json'
-    if not m.is_file():
-        raise FileNotFoundError(f"{path}: no sharded run writes this file ({m}: no such file); start one with "
-                                "generate_jets / generate_events (graphgan generate-jets / generate-events)")
-    try: return json.loads(m.read_text())
-    except ValueError as e: raise ValueError(f"{m}: not a readable manifest ({e}); remove {shard_dir(path)} to start again") from None
-
-def open_shards(path:str|Path, # output file of the run
-                settings:dict, # everything that defines the run's content
-               ) -> dict:
-    "Start the sharded run that writes `path`, or rejoin it: a manifest already there must hold the same `settings`."
-    from graphgan_nb.core import atomic_write
-    d, settings = shard_dir(path), json.loads(json.dumps(settings, default=str))  # as it reads back: tuples become lists
-    has_shards = d.is_dir() and any(d.glob('shard_*'))
-    m = d/'manifest.json'
-    if m.exists() and has_shards: old = read_manifest(path)
-    elif has_shards: raise ValueError(f"{d} holds shards but no manifest.json, so nothing says which run they belong to; remove it to start again")
-    else: old = None
-    if old is None: atomic_write(m, lambda f: f.write(json.dumps(settings, indent=1).encode())); return settings
-    diff = [k for k in {**old, **settings} if old.get(k) != settings.get(k)]
-    if diff: raise ValueError(f"{d} holds shards of a run with other settings ("
-                              + '; '.join(f'{k}: {old.get(k)!r} there, {settings.get(k)!r} here' for k in diff)
-                              + f"); rerun with its settings to resume it, or remove {d} (or write elsewhere) to start a new run")
-    return settings
-
-def remove_shards(path:str|Path):
-    "Remove the shard directory of `path`."
-    d = shard_dir(path)
-    if not d.exists(): return
-    gone = d.with_name(f'.{d.name}.removing.{os.getpid()}')
-    os.replace(d, gone); shutil.rmtree(gone)
-
-def compute_shards(path:str|Path, # output file of the run
-                   settings:dict, # what defines the run (the manifest, see `open_shards`)
-                   tasks:list, # the argument of `fn` for each shard
-                   fn, # module-level function: task → shard content (runs in worker processes)
-                   write, # `write(file, content)` writes one shard atomically
-                   ok, # `ok(k)`: shard k is on disk and reads back right
-                   sizes:list, # items per shard (for the progress bar)
-                   shards:list|None=None, # shard indices to compute (None: all)
-                   workers:int|None=None, # processes (default: all cores)
-                   progress:bool=False, desc:str='', unit:str='', # tqdm progress bar
-                  ) -> list[int]:
-    "Compute, in worker processes, the shards among `shards` that are not already on disk; return those computed."
-    from tqdm.auto import tqdm
-    from graphgan_nb.core import ordered_map
-    settings = open_shards(path, settings)
-    ks = list(range(len(tasks))) if shards is None else sorted(set(shards))
-    bad = [k for k in ks if not (isinstance(k, (int, np.integer)) and 0 <= k < len(tasks))]
-    if bad: raise ValueError(f"shards: this run has {len(tasks)} shards, 0 ... {len(tasks) - 1}; got {bad}")
-    todo = [k for k in ks if not ok(k)]
-    for k in todo:  # temporary files of a writer that was killed
-        for f in shard_dir(path).glob(f'.{shard_file(path, k).name}.*'): f.unlink(missing_ok=True)
-    total, done = sum(sizes[k] for k in ks), sum(sizes[k] for k in ks if k not in todo)
-    with tqdm(total=total, initial=done, disable=not progress, desc=desc, unit=unit) as bar:
-        if done and progress: bar.write(f"{len(ks) - len(todo)} of {len(ks)} shards already in {shard_dir(path)}")
-        for k, result in zip(todo, ordered_map(fn, [tasks[k] for k in todo], workers)):
-            if read_manifest(path) != settings:  # another run took over the directory meanwhile: never mix their shards
-                raise ValueError(f"{shard_dir(path)}/manifest.json was replaced by a run with other settings while this one was computing")
-            write(shard_file(path, k), result); bar.update(sizes[k])
-    return todo
-
-def check_shards_complete(path:str|Path, # output file of the run
-                          n:int, # number of shards
-                          ok, # `ok(k)`: shard k is on disk and reads back right
-                          fn_name:str, command:str, # the function and `graphgan` subcommand that compute shards
-                         ):
-    "`ValueError` listing the shards of `path` that are missing or unreadable, and how to make them."
-    missing = [k for k in range(n) if not ok(k)]
-    if missing:
-        head = ', '.join(map(str, missing[:8])) + (', ...' if len(missing) > 8 else '')
-        raise ValueError(f"{path}: shards {shard_ranges(missing)} of {n} are missing in {shard_dir(path)}; compute them with the "
-                         f"run's settings and {fn_name}(..., shards=[{head}]) or `graphgan {command} ... --shards {shard_ranges(missing)}`, "
-                         "then merge again")
 
 # %% ../../nbs/02_data.jets.ipynb #865b262b
 def _pythia_shard(args):

@@ -9,14 +9,14 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from ..core import atomic_write, cache_dir
-from .jets import (shard_seed, shard_sizes, shard_dir, shard_file, read_manifest, compute_shards,
-                                   check_shards_complete, remove_shards)
+from .shards import (shard_seed, shard_sizes, shard_dir, shard_file, read_manifest, compute_shards,
+                                     check_shards_complete, remove_shards)
 
 # %% auto #0
 __all__ = ['SUSY_PROCESSES', 'PROCESS_LABEL', 'DETECTOR', 'INVISIBLE', 'EVENT_COLUMNS', 'NODES', 'NODE_FEATURES', 'slha_text',
            'write_slha', 'susy_settings', 'open_fraction', 'detector', 'simulate_events', 'event_shards',
            'event_metadata', 'generate_events', 'merge_event_shards', 'read_events', 'event_graphs', 'EventScaler',
-           'load_events_sample']
+           'event_splits', 'load_events_sample']
 
 # %% ../../nbs/03a_data.susy.ipynb #4bad1cca
 def slha_text(m_chargino: float = 700.0, m_lsp: float = 200.0, m_heavy: float = 5000.0,
@@ -595,6 +595,19 @@ class EventScaler:
     def transform(self, x, mask) -> np.ndarray:
         "Standardised features `[B, 7, 6]` (log for pT and mass first); absent nodes are zero."
         return (((self._t(x) - self.mean)/self.std)*np.asarray(mask)[..., None]).astype(np.float32)
+
+# %% ../../nbs/03a_data.susy.ipynb #b0fc3c85
+def event_splits(events, # event table (`read_events`, `generate_events`)
+                 test_fraction:float=0.2, seed:int=0):
+    "`(train, test, scaler, (train_rows, test_rows))`: scaled `(x, mask, y)` tensors of a fixed seeded split."
+    import torch
+    if not 0 < test_fraction < 1: raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")
+    x, mask, y = event_graphs(events)
+    perm = np.random.default_rng(seed).permutation(len(x)); n_test = max(1, int(round(test_fraction*len(x))))
+    te, tr = np.sort(perm[:n_test]), np.sort(perm[n_test:])
+    sc = EventScaler.fit(x[tr], mask[tr])
+    t = lambda i: (torch.tensor(sc.transform(x[i], mask[i])), torch.tensor(mask[i]), torch.tensor(y[i]))
+    return t(tr), t(te), sc, (tr, te)
 
 # %% ../../nbs/03a_data.susy.ipynb #c7466123
 def load_events_sample():
