@@ -20,7 +20,8 @@ def check_out(path:str|Path, # an output file or folder named on the command lin
     "Check, before any work, that `path` can be written (creating a file's folder): `ValueError` naming the option and what is wrong."
     p = Path(path)
     if suffixes and p.suffix not in suffixes: raise ValueError(f"{name}: expected a file ending in {' or '.join(suffixes)}, got {p}")
-    if p.exists() and p.is_dir() != folder: raise ValueError(f"{name}: {p} exists and is {'a file' if folder else 'a directory'}; expected {'a folder' if folder else 'a file'}")
+    if p.exists() and p.is_dir() != folder:
+        raise ValueError(f"{name}: {p} exists and is {'a file' if folder else 'a directory'}; expected {'a folder' if folder else 'a file'}")
     a = p if folder else p.parent
     while not a.exists(): a = a.parent
     if not a.is_dir(): raise ValueError(f"{name}: {p} lies under {a}, which is a file, not a folder")
@@ -95,7 +96,8 @@ def _not_first(tr) -> bool:
         dist.barrier(); dist.destroy_process_group()  # no collective follows
     return tr.rank > 0
 
-_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema', 'r1', 'minibatch_std', 'init')
+_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema', 'r1',
+                'minibatch_std', 'init')
 
 def _config_kw(args) -> dict:
     "The GANConfig settings given on the command line (the others come from the recipe or the paper)."
@@ -109,7 +111,7 @@ def _validation_split(graphs, n_val=256, seed=0):
     return graphs[perm[k:]], (graphs[perm[:k]] if k >= 2 else None)
 
 def _train(args, max_seconds=None):
-    from graphgan_nb.gan import GANConfig, GANTrainer, plot_history
+    from graphgan_nb.gan import GANConfig
     from graphgan_nb.gfd import digit_validator
     recipe = GANConfig.paper if args.paper else GANConfig.mnist
     cfg = recipe(args.digit, args.representation, **_config_kw(args))  # checks the settings before any data is loaded
@@ -257,7 +259,6 @@ def _train_classifier(args):
     return summary
 
 def _gfd(args):
-    import torch
     from graphgan_nb.gan import load_generator, read_gan_checkpoint
     from graphgan_nb.gfd import gfd_baselines, load_classifier
     from graphgan_nb.data.mnist import load_mnist
@@ -345,17 +346,20 @@ def _add_recipe_args(p):
     p.add_argument('--beta1', type=float, default=None, help="Adam's first-moment decay")
     p.add_argument('--dropout', type=float, default=None, choices=[0.0, 0.5], help='discriminator dropout')
     p.add_argument('--aggregation', choices=['sum', 'mean'], default=None, help='message aggregation in both networks')
-    p.add_argument('--readout', choices=['mean', 'mlp', 'both'], default=None, help='discriminator readout: mean of node sigmoids, an MLP on pooled node states, or both added')
+    p.add_argument('--readout', choices=['mean', 'mlp', 'both'], default=None,
+                   help='discriminator readout: mean of node sigmoids, an MLP on pooled node states, or both added')
     p.add_argument('--shared-latent', type=int, default=None, help='latent components shared by all nodes of a generated graph')
     p.add_argument('--neighbours', type=int, default=None, help='messages from the k nearest nodes only (0: fully connected)')
     p.add_argument('--ema', type=float, default=None, help="decay of the moving average of the generator's weights used for sampling (0: off)")
     p.add_argument('--r1', type=float, default=None, help='weight of the R1 gradient penalty on the discriminator (0: off; needs --neighbours > 0)')
     p.add_argument('--minibatch-std', type=int, default=None, help="group size of the discriminator's minibatch standard deviation (0: off)")
-    p.add_argument('--init', choices=['torch', 'kaiming'], default=None, help="weight initialisation: PyTorch's default (the paper) or He's for LeakyReLU")
+    p.add_argument('--init', choices=['torch', 'kaiming'], default=None,
+                   help="weight initialisation: PyTorch's default (the paper) or He's for LeakyReLU")
     p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32', help='bf16: forward passes in bfloat16 autocast (about 1.7x faster '
                                                                               'on CPUs with bf16 matrix units; needs --neighbours > 0)')
     p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
-    p.add_argument('--val-every', type=_positive_int, default=2, help='measure the discriminator\'s health and the task metric every this many epochs')
+    p.add_argument('--val-every', type=_positive_int, default=2,
+                   help='measure the discriminator\'s health and the task metric every this many epochs')
 
 def _add_train_args(p, epochs, out, limit=None, batch_size=32):
     p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
@@ -479,7 +483,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
     s.set_defaults(func=_sample)
     s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
-                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), shipped:jets-g-fast (the O(N) EPiC GAN)')
+                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), '
+                                      'shipped:jets-g-fast (the O(N) EPiC GAN)')
     s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
     s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
                                                           '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
@@ -518,8 +523,8 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument('--out', default=None, help='output directory (default: runs/jets/<file>_<preset>)')
     j.add_argument('--batch-size', type=_positive_int, default=None, help='jets per step (default: the recipe\'s)')
     _add_recipe_args(j)
-    j.add_argument('--scale-quantile', type=_number(float, lambda v: 0 < v <= 1, 'a number in (0, 1]'), default=0.9999, help='scale η_rel, φ_rel, pT_rel by this quantile of their magnitude '
-                                                                      '(1: by the maximum, as the paper; --paper implies 1)')
+    j.add_argument('--scale-quantile', type=_number(float, lambda v: 0 < v <= 1, 'a number in (0, 1]'), default=0.9999,
+                   help='scale η_rel, φ_rel, pT_rel by this quantile of their magnitude (1: by the maximum, as the paper; --paper implies 1)')
     j.add_argument('--log-pt', action='store_true', help='scale log pT_rel instead of pT_rel (spreads the soft particles; not with --paper)')
     j.add_argument('--seed', type=int, default=0)
     j.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
@@ -544,11 +549,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--threads', type=_positive_int, default=None, help='torch threads (default: torch\'s choice)')
     b.add_argument('--out', default=None, help='also write the results as JSON here')
     b.add_argument('--jets', default=None, metavar='HDF5', help='instead: jet GAN vs Pythia jets/s, and metric timings on this JetNet file')
-    b.add_argument('--checkpoint', default=None, help='jet GAN checkpoint for --jets (default: an untrained generator) or --memory (default: the shipped one)')
+    b.add_argument('--checkpoint', default=None,
+                   help='jet GAN checkpoint for --jets (default: an untrained generator) or --memory (default: the shipped one)')
     b.add_argument('--memory', default=None, metavar='HDF5', help='instead: peak memory of streaming vs in-memory jet generation and scoring, '
                                                                   'scoring --n-score mirrored copies of the jets in this real JetNet file')
     b.add_argument('--n-score', type=_positive_int, default=1_000_000, help='jets scored, and generated by a stand-in generator, for --memory')
-    b.add_argument('--n-generate', type=_positive_int, nargs='+', default=[5_000], help='jets generated by the real generator per measurement for --memory')
+    b.add_argument('--n-generate', type=_positive_int, nargs='+', default=[5_000],
+                   help='jets generated by the real generator per measurement for --memory')
     b.add_argument('--chunk', type=_positive_int, default=65_536, help='jets per chunk when scoring (--memory)')
     b.add_argument('--workdir', default=None, help='directory for the temporary files of --memory (default: the system temp dir)')
     b.add_argument('--tracin', default=None, metavar='EVENTS', nargs='?', const='sample',
@@ -657,7 +664,8 @@ def _sample(args):
         args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
     ck = read_gan_checkpoint(args.checkpoint)
     if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
-    if out.suffix in ('.hdf5', '.h5'): raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
+    if out.suffix in ('.hdf5', '.h5'):
+        raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
     G, cfg, _ = load_generator(ck)
     if out.suffix == '.pt':
         from graphgan_nb.core import atomic_save

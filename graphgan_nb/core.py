@@ -195,7 +195,8 @@ def run_lock(folder:str|Path, # the output folder of a run (created if missing)
         try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0); who = f.read().strip() or 'another process'
-            raise ValueError(f"{folder}: another run is writing into this folder ({who}); wait for it to end or choose another output folder") from None
+            raise ValueError(f"{folder}: another run is writing into this folder ({who}); "
+                             "wait for it to end or choose another output folder") from None
         f.seek(0); f.truncate()
         f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}: {' '.join(sys.argv)[:200]}"); f.flush()
         yield folder

@@ -102,7 +102,8 @@ class EPiCDiscriminator(nn.Module):
                  negative_slope:float=0.2, minibatch_std:int=0):
         super().__init__()
         if node_features != 4: raise ValueError(f"node_features: the EPiC discriminator reads (η, φ, pT, mask), 4 features; got {node_features}")
-        self.n_nodes, self.node_features, self.slope, self.minibatch_std, self.learned_mask = n_nodes, node_features, negative_slope, minibatch_std, True
+        self.n_nodes, self.node_features, self.slope = n_nodes, node_features, negative_slope
+        self.minibatch_std, self.learned_mask = minibatch_std, True
         self.inp, self.ginp = nn.Linear(3, hidden), nn.Linear(2*hidden, global_dim)
         self.layers = nn.ModuleList(EPiCLayer(hidden, global_dim, negative_slope, n_nodes) for _ in range(layers))
         self.head = nn.Sequential(nn.Linear(2*hidden + global_dim + (minibatch_std > 0), hidden), nn.LeakyReLU(negative_slope), nn.Linear(hidden, 1))
@@ -149,7 +150,8 @@ def build_epic(preset:dict, # an EPiC preset (see `EPIC_PRESETS`)
 def residual_init(net:nn.Module, # an EPiC generator or discriminator
                   out_scale:float=0.1, # the generator's output layer is scaled by this
                  ) -> nn.Module:
-    "Start every EPiC layer as the identity (the last weights of both residual branches zero) and the generator's output small, far from tanh's flat ends."
+    ("Start every EPiC layer as the identity (the last weights of both residual branches zero) "
+     "and the generator's output small, far from tanh's flat ends.")
     with torch.no_grad():
         for layer in net.layers: layer.p2.weight.zero_(); layer.g2.weight.zero_()
         if isinstance(net, EPiCGenerator): net.out.weight.mul_(out_scale)

@@ -4,15 +4,18 @@
 
 # %% ../nbs/05_gan.ipynb #e78a2381
 from __future__ import annotations
-import contextlib, copy, csv, io, json, math, os, signal, threading, time, warnings
+import contextlib, copy, json, math, os, signal, threading, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 import numpy as np
 import torch
 from fastcore.basics import patch  # methods added cell by cell, each beside its explanation
 from tqdm.auto import tqdm
-from .core import atomic_save, atomic_write, load_checkpoint, check_graphs, default_device, write_history, array_record
+from .core import atomic_save, load_checkpoint, check_graphs, default_device, write_history, array_record
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, INITS, build_gan, Generator
+if TYPE_CHECKING:  # for annotations only: the functions import it when called
+    from graphgan_nb.data.jets import JetScaler
 
 # %% auto #0
 __all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS',
@@ -25,7 +28,9 @@ __all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_F
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
 JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results/gan_recipe`)
 JET_PRESETS = ('jets', 'jets_masked', 'jets_fast')  # the presets that learn jets: the paper's two MPNNs and the O(N) EPiC networks
-PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0, beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False, node_noise=1.0)
+PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0,
+                      beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False,
+                      node_noise=1.0)
 
 @dataclass
 class GANConfig:
@@ -59,14 +64,17 @@ class GANConfig:
         if self.optimizer not in ('rmsprop', 'adam'): raise ValueError(f"optimizer: expected 'rmsprop' or 'adam', got {self.optimizer!r}")
         for k in ('lr_d', 'lr_g'):
             v = getattr(self, k)
-            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0): raise ValueError(f"{k}: expected a positive learning rate, got {v!r}")
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                raise ValueError(f"{k}: expected a positive learning rate, got {v!r}")
         if self.batch_size < 1: raise ValueError(f"batch_size: expected >= 1, got {self.batch_size}")
         if self.aggregation not in AGGREGATIONS: raise ValueError(f"aggregation: expected one of {AGGREGATIONS}, got {self.aggregation!r}")
         if self.readout not in READOUTS: raise ValueError(f"readout: expected one of {READOUTS}, got {self.readout!r}")
         if self.init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {self.init!r}")
         if self.dropout not in (0, 0.5): raise ValueError(f"dropout: expected 0 or 0.5 (what the fused edge network supports), got {self.dropout!r}")
         if self.r1 < 0: raise ValueError(f"r1: expected a penalty weight >= 0, got {self.r1!r}")
-        if self.r1 > 0 and self.neighbours == 0: raise ValueError("r1: the penalty needs second derivatives, which the fused fully connected edge network does not have; set neighbours > 0")
+        if self.r1 > 0 and self.neighbours == 0:
+            raise ValueError("r1: the penalty needs second derivatives, which the fused fully connected edge network does not have; "
+                             "set neighbours > 0")
         if not self.node_noise > 0: raise ValueError(f"node_noise: expected a positive standard deviation, got {self.node_noise!r}")
         if not 0 <= self.dequantise < 1: raise ValueError(f"dequantise: expected a jitter in [0, 1), got {self.dequantise!r}")
         if not 0 <= self.augment < 1: raise ValueError(f"augment: expected a shift in [0, 1), got {self.augment!r}")
@@ -81,7 +89,8 @@ class GANConfig:
 
     @classmethod
     def mnist(cls, digit:int, representation:str='sparse', **kw):
-        "Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above (chosen by the pilots in `results/gan_recipe`)."
+        ("Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above "
+         "(chosen by the pilots in `results/gan_recipe`).")
         from graphgan_nb.mpnn import preset_for_digit
         return cls(**{**dict(preset=preset_for_digit(digit, representation), digit=digit, representation=representation,
                              dequantise=SPARSE_PIXEL/2 if representation == 'sparse' else 0.0), **kw})
@@ -153,7 +162,8 @@ class GANTrainer:
         self.val_graphs = None if val_graphs is None else check_graphs(val_graphs, 'validation graphs', p['n_nodes'], p['node_features'])
         self.val_mask, self.validator, self.best, self.val_every = val_mask, validator, None, max(1, val_every)
         if precision not in PRECISIONS: raise ValueError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
-        if precision == 'bf16' and self.config.neighbours == 0: raise ValueError("precision: bf16 needs neighbours > 0 (the fused fully connected edge network runs in fp32 only)")
+        if precision == 'bf16' and self.config.neighbours == 0:
+            raise ValueError("precision: bf16 needs neighbours > 0 (the fused fully connected edge network runs in fp32 only)")
         self.precision, self._partial, self._deadline, self._save_every, self._last_save = precision, None, None, None, 0.0
         self._log, self._stop, self._bar_full, self._steps_now, self._fit_t0 = False, None, None, 0, 0.0
         if resume and self.out_dir is not None and (self.out_dir/'last.pt').exists(): self.load(self.out_dir/'last.pt')
@@ -166,7 +176,8 @@ class GANTrainer:
         import torch.distributed as dist
         cuda = torch.cuda.is_available() if device is None else str(device).startswith('cuda')
         if cuda:  # one GPU per process: the local rank's (modulo what this process sees, for one-GPU-per-task setups)
-            if str(device) not in ('None', 'cuda'): raise ValueError(f"device: under torchrun each process takes its own GPU; pass 'cuda' or nothing, not {device!r}")
+            if str(device) not in ('None', 'cuda'):
+                raise ValueError(f"device: under torchrun each process takes its own GPU; pass 'cuda' or nothing, not {device!r}")
             device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0')) % max(1, torch.cuda.device_count())}"
         if not dist.is_initialized():
             if 'MASTER_ADDR' not in os.environ: raise RuntimeError("distributed: no process group and no MASTER_ADDR; start the script with torchrun")
@@ -195,7 +206,8 @@ GAN_FORMAT = 'graphgan_nb.gan/2'
 SAVE_EVERY = 300.0  # seconds of training between checkpoints within an epoch (an epoch of jets takes 10-50 minutes on a CPU)
 PRECISIONS = ('fp32', 'bf16')  # what `GANTrainer(precision=)` accepts; a runtime choice, not part of the recipe or the checkpoint
 _FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
-ADDED_SETTINGS = dict(minibatch_std=0, init='torch')  # settings added within format 2, with the value that older format-2 checkpoints were trained with
+ADDED_SETTINGS = dict(minibatch_std=0, init='torch')  # settings added within format 2,
+                                                      # with the value that older format-2 checkpoints were trained with
 
 def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
                         map_location='cpu', # where to put the tensors
@@ -206,7 +218,8 @@ def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
     if fmt == _FORMAT_1:
         ck = dict(ck, format=GAN_FORMAT, config={**{k: v for k, v in PAPER_NETWORKS.items() if k != 'optimizer'}, **ck['config']})
     elif isinstance(fmt, str) and fmt.startswith('graphgan_nb.gan/') and fmt != GAN_FORMAT:
-        raise ValueError(f"checkpoint {path}: written in format {fmt!r} by another graphgan_nb version; this one reads {GAN_FORMAT!r} and {_FORMAT_1!r}")
+        raise ValueError(f"checkpoint {path}: written in format {fmt!r} by another graphgan_nb version; "
+                         f"this one reads {GAN_FORMAT!r} and {_FORMAT_1!r}")
     elif fmt != GAN_FORMAT:
         raise ValueError(f"checkpoint {path}: not a graphgan_nb GAN checkpoint")
     return dict(ck, config={**ADDED_SETTINGS, **ck['config']})
@@ -272,7 +285,8 @@ def r1_penalty(D, # the discriminator
 
 @patch
 def train_epoch(self:GANTrainer, bar=None) -> dict:
-    "One pass over the training graphs (discriminator step, then generator step per batch); returns the epoch's mean losses, or None when the time budget ended it early (a checkpoint holds where)."
+    ("One pass over the training graphs (discriminator step, then generator step per batch); returns the epoch's mean losses, "
+     "or None when the time budget ended it early (a checkpoint holds where).")
     cfg, dev = self.config, self.device
     G, D = self.networks()
     g = torch.Generator().manual_seed(cfg.seed*1_000_003 + self.epoch)
@@ -311,11 +325,13 @@ def train_epoch(self:GANTrainer, bar=None) -> dict:
         for k, v in zip(sums, (d_loss, g_loss, d_real.mean(), d_fake.mean())): sums[k] += v.item()
         n += 1
         if not math.isfinite(sums["d_loss"] + sums["g_loss"]):
-            raise FloatingPointError(f"epoch {self.epoch}, step {n}: the losses are not finite (d={float(d_loss)}, g={float(g_loss)}); lower the learning rates")
+            raise FloatingPointError(f"epoch {self.epoch}, step {n}: the losses are not finite (d={float(d_loss)}, g={float(g_loss)}); "
+                                     "lower the learning rates")
         if bar is not None:
             bar.update(1); bar.set_postfix(d_loss=f"{sums['d_loss']/n:.4f}", g_loss=f"{sums['g_loss']/n:.4f}"); self.fit_bar_to_budget(bar)
         if self.world == 1 and i + 2*bs <= M:  # within the epoch: a checkpoint every few minutes, at the budget and when asked to stop
-            now = time.perf_counter(); over = self._stop is not None or (self.out_dir is not None and self._deadline is not None and now >= self._deadline)
+            now = time.perf_counter()
+            over = self._stop is not None or (self.out_dir is not None and self._deadline is not None and now >= self._deadline)
             if self.out_dir is not None and (over or (self._save_every is not None and now - self._last_save >= self._save_every)):
                 self._partial = dict(step=n, gen_state=g.get_state(), torch_state=torch.get_rng_state(), sums=dict(sums), seconds=done + now - t0,
                                      cpu_seconds=cpu_done + time.process_time() - c0)
@@ -358,13 +374,15 @@ def fit(self:GANTrainer, epochs:int, # total number of epochs the run should hav
          save_every:float|None=SAVE_EVERY, # seconds between checkpoints within an epoch (None: only at the end of each epoch)
          log:bool=False, # print one JSON line per epoch and per checkpoint (for batch logs)
         ) -> list[dict]:
-    "Train until `epochs` epochs are done (resuming counts), saving a checkpoint after each; returns the history. Ctrl-C or SIGTERM stop it after the current step, with a checkpoint, and raise `KeyboardInterrupt`."
+    ("Train until `epochs` epochs are done (resuming counts), saving a checkpoint after each; returns the history. "
+     "Ctrl-C or SIGTERM stop it after the current step, with a checkpoint, and raise `KeyboardInterrupt`.")
     if epochs < 0: raise ValueError(f"epochs: expected >= 0, got {epochs}")
     if self.world > 1:  # every process must have resumed from the same checkpoint (out_dir on a shared file system)
         import torch.distributed as dist
         e = torch.tensor([self.epoch, -self.epoch], device=self.device); dist.all_reduce(e, op=dist.ReduceOp.MAX)
         if e[0].item() != -e[1].item():
-            raise RuntimeError(f"processes resumed from different epochs ({-int(e[1])} to {int(e[0])}): out_dir must be on a file system all nodes share")
+            raise RuntimeError(f"processes resumed from different epochs ({-int(e[1])} to {int(e[0])}): "
+                               "out_dir must be on a file system all nodes share")
     steps = max(1, len(self.graphs) // min(self.config.batch_size, len(self.graphs)))
     t0 = time.perf_counter()
     self._deadline = None if max_seconds is None else t0 + max_seconds
@@ -412,7 +430,8 @@ def fit_bar_to_budget(self:GANTrainer, bar):
 @patch
 @contextlib.contextmanager
 def stop_on_signals(self:GANTrainer):
-    "While training in the main thread of a single process: the first Ctrl-C or SIGTERM asks for a stop after the current step; a second one interrupts at once."
+    ("While training in the main thread of a single process: the first Ctrl-C or SIGTERM asks for a stop after the current step; "
+     "a second one interrupts at once.")
     if self.world > 1 or threading.current_thread() is not threading.main_thread(): yield; return
     def ask(signum, frame):
         if self._stop is not None: raise KeyboardInterrupt
@@ -471,11 +490,13 @@ def check_health(self:GANTrainer, bar=None, n:int=256) -> bool:
 def load_generator(path:str|Path, # a checkpoint written by `GANTrainer`
                    device=None, # where to put the generator (default: CPU)
                   ) -> tuple[Generator, GANConfig, list[dict]]:
-    "The generator (its weights' moving average if the run kept one), its training configuration and its loss history from a GAN checkpoint (a path or one already read)."
+    ("The generator (its weights' moving average if the run kept one), its training configuration and its loss history "
+     "from a GAN checkpoint (a path or one already read).")
     ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
     cfg = GANConfig(**ck['config'])
     G, _ = build_gan(cfg.preset, **cfg.networks())
-    load_weights(G, ck.get('generator_ema', ck['generator']), '' if isinstance(path, dict) else path); G.eval()  # the moving average samples, when there is one
+    # the moving average samples, when there is one
+    load_weights(G, ck.get('generator_ema', ck['generator']), '' if isinstance(path, dict) else path); G.eval()
     return G.to(device or 'cpu'), cfg, list(ck['history'])
 
 # %% ../nbs/05_gan.ipynb #d0c0ba68
@@ -532,7 +553,8 @@ def load_jet_generator(path:str|Path, # a checkpoint of a jet run (`graphgan tra
     "Generator, jet scaling, configuration and history from a jet GAN checkpoint."
     from graphgan_nb.data.jets import JetScaler
     ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
-    if 'scaler' not in (ck.get('meta') or {}): raise ValueError(f"checkpoint {path if not isinstance(path, dict) else ''}: not a jet GAN checkpoint (no jet scaling stored)")
+    if 'scaler' not in (ck.get('meta') or {}):
+        raise ValueError(f"checkpoint {path if not isinstance(path, dict) else ''}: not a jet GAN checkpoint (no jet scaling stored)")
     G, cfg, hist = load_generator(ck, device)
     return G, JetScaler(**ck['meta']['scaler']), cfg, hist
 

@@ -144,7 +144,8 @@ class MPNNLayer(nn.Module):
         self.fe = _linears([2*hidden + 1, *fe])
         self.fn = _linears([fe[-1] + hidden, *fn, hidden])
         self.impl = 'fast'  # 'reference' runs the straightforward concatenation, for tests and benchmarks
-        self.chunk_edges, self.chunk_edges_train = 2**13, 2**15  # edges per chunk in the fused edge network (no grad / training), tuned by `graphgan bench`
+        # edges per chunk in the fused edge network (no grad / training), tuned by `graphgan bench`
+        self.chunk_edges, self.chunk_edges_train = 2**13, 2**15
         self.save_activations = 2**26  # edge activations (floats) kept for backward; beyond this they are recomputed
         self.reset_parameters()
 
@@ -275,7 +276,8 @@ class Generator(nn.Module):
                  node_noise:float=1.0, # standard deviation of the independent per-node latent part
                 ):
         super().__init__()
-        if not 0 <= shared_latent <= hidden - pos_dims: raise ValueError(f"shared_latent: expected 0 to {hidden - pos_dims} (|h| − position dims), got {shared_latent}")
+        if not 0 <= shared_latent <= hidden - pos_dims:
+            raise ValueError(f"shared_latent: expected 0 to {hidden - pos_dims} (|h| − position dims), got {shared_latent}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
         self.learned_mask, self.shared_latent, self.node_noise = learned_mask, shared_latent, node_noise
         self.identity = nn.Parameter(torch.randn(n_nodes, hidden - shared_latent)) if node_identity else None
@@ -351,7 +353,9 @@ class Discriminator(nn.Module):
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
         self.learned_mask, self.readout, self.linear_score, self.minibatch_std = learned_mask, readout, linear_score, minibatch_std
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, dropout, negative_slope, aggregation, neighbours) for _ in range(iters))
-        if readout != 'mean': self.head = nn.Sequential(nn.Linear(hidden + (minibatch_std > 0), readout_hidden), nn.LeakyReLU(negative_slope), nn.Linear(readout_hidden, 1))
+        if readout != 'mean':
+            self.head = nn.Sequential(nn.Linear(hidden + (minibatch_std > 0), readout_hidden), nn.LeakyReLU(negative_slope),
+                                      nn.Linear(readout_hidden, 1))
 
     def forward(self, x:torch.Tensor, # node features `[B, N, node_features]`
                 mask:torch.Tensor|None=None, # `[B, N]` node mask
@@ -430,7 +434,8 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
     if init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {init!r}")
     if p.get('family') == 'epic': return build_epic(p, minibatch_std=minibatch_std, init=init)  # the MPNN settings do not apply
-    G, D = (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity, node_noise=node_noise),
+    G, D = (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity,
+                      node_noise=node_noise),
             Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score,
                           minibatch_std=minibatch_std))
     if init == 'kaiming': kaiming_init(G); kaiming_init(D)

@@ -9,11 +9,12 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 from fastcore.basics import patch
-from .data.mnist import MNIST_SOURCES, load_mnist, sparse_mnist, sparse_to_image
+from .data.mnist import MNIST_SOURCES, sparse_to_image
 from .data.superpixels import mnist_graphs, draw_superpixels
 import numpy as np
 from .gan import load_generator, read_gan_checkpoint
-from .plots import JET_HISTOGRAMS, jet_feature_values, plot_jet_features  # re-exported: the widgets draw them
+from .plots import plot_jet_features
+from .plots import JET_HISTOGRAMS, jet_feature_values  # noqa: F401 (re-exported for the widgets' users: the features they draw)
 
 # %% auto #0
 __all__ = ['OBJECT_STYLE', 'find_checkpoints', 'DigitBrowser', 'find_jet_checkpoints', 'JetHistograms', 'draw_event',
@@ -199,9 +200,11 @@ class EventBrowser:
         from graphgan_nb.data.susy import event_graphs
         self.events = events.reset_index(drop=True)
         self.influence = np.asarray(influence, np.float64)
-        if len(self.influence) != len(self.events): raise ValueError(f"influence: expected {len(self.events)} values (one per event), got {len(self.influence)}")
+        if len(self.influence) != len(self.events):
+            raise ValueError(f"influence: expected {len(self.events)} values (one per event), got {len(self.influence)}")
         self.scores = None if scores is None else np.asarray(scores, np.float64)
-        if self.scores is not None and len(self.scores) != len(self.events): raise ValueError(f"scores: expected {len(self.events)} values (one per event), got {len(self.scores)}")
+        if self.scores is not None and len(self.scores) != len(self.events):
+            raise ValueError(f"scores: expected {len(self.events)} values (one per event), got {len(self.scores)}")
         self.nodes, self.mask, self.labels = event_graphs(self.events)
         self.order = np.argsort(-self.influence, kind='stable')
         self.rank = np.empty(len(self.order), int); self.rank[self.order] = np.arange(len(self.order))
@@ -232,7 +235,6 @@ class EventBrowser:
 
     def refresh(self):
         "Redraw the page of events and the discarded-vs-kept histogram."
-        import pandas as pd
         cand = self.candidates()
         self.shown = cand[self.start.value:self.start.value + self.per_page]
         fig = plt.figure(figsize=(13, 6.5)); gs = fig.add_gridspec(2, 4)
@@ -240,7 +242,8 @@ class EventBrowser:
             ax = fig.add_subplot(gs[j//3, j % 3])
             sc = '' if self.scores is None else f', score {self.scores[i]:.2f}'
             draw_event(ax, self.nodes[i], self.mask[i],
-                       f"rank {self.rank[i]}: {'signal' if self.labels[i] else 'background'} ({self.events.process[i] if 'process' in self.events else ''}){sc}")
+                       f"rank {self.rank[i]}: {'signal' if self.labels[i] else 'background'} "
+                       f"({self.events.process[i] if 'process' in self.events else ''}){sc}")
         if len(self.shown): fig.axes[0].legend(fontsize=7, loc='upper right')
         ax = fig.add_subplot(gs[:, 3]); v = self.variable.value
         vals = self.events[v].to_numpy(float) if v in self.events else np.zeros(len(self.events))

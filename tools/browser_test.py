@@ -210,7 +210,8 @@ def run(artifacts:Path, headed:bool=False):
         sel_text = lambda s: s.evaluate('s => s.options[s.selectedIndex] ? s.options[s.selectedIndex].textContent : ""')
         assert sel_text(checkpoint_select) == 'digit7/last.pt', f"checkpoint shown first: {sel_text(checkpoint_select)!r}"
         digit_select.select_option(label='3')
-        wait_until(page, 'the DigitBrowser picture to change after choosing digit 3', lambda: output_img_src(digits) not in ('', before), CHANGE_TIMEOUT)
+        wait_until(page, 'the DigitBrowser picture to change after choosing digit 3', lambda: output_img_src(digits) not in ('', before),
+                   CHANGE_TIMEOUT)
         assert sel_text(digit_select) == '3', sel_text(digit_select)
         wait_until(page, "the checkpoint dropdown to offer digit3/last.pt", lambda: sel_text(checkpoint_select) == 'digit3/last.pt', 30)
         shot(outputs(digits), 'digits_after_choosing_3')
@@ -222,7 +223,8 @@ def run(artifacts:Path, headed:bool=False):
         handle = jets.locator('.widget-slider', has=page.locator('.widget-label', has_text='jets')).locator('.noUi-handle')
         handle.focus(); handle.press('ArrowRight')
         wait_until(page, 'the jets slider readout to say 1000', lambda: readout(jets, 'jets') == '1000', 30)
-        wait_until(page, 'the JetHistograms picture to change after moving the slider', lambda: output_img_src(jets) not in ('', before), CHANGE_TIMEOUT)
+        wait_until(page, 'the JetHistograms picture to change after moving the slider', lambda: output_img_src(jets) not in ('', before),
+                   CHANGE_TIMEOUT)
         shot(outputs(jets), 'jets_after_slider_1000')
         log("JetHistograms: slider 500 -> 1000 jets changed the histograms")
 

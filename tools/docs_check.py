@@ -468,8 +468,12 @@ def check_links(cfg, rep, pages, tracked, notebooks):
                 rep.bad(where, f'link {t}: no page {path}{hint}')
             else: anchor_ok(pg, a, where, t)
             return
-        if not p.exists(): rep.bad(where, f'{"image" if img else "link"} {t}: {p.relative_to(ROOT) if p.resolve().is_relative_to(ROOT) else p} does not exist'); return
-        if not committed(p): rep.bad(where, f'{"image" if img else "link"} {t}: {p.resolve().relative_to(ROOT)} exists here but is not committed (ignored or untracked)')
+        if not p.exists():
+            rep.bad(where, f'{"image" if img else "link"} {t}: {p.relative_to(ROOT) if p.resolve().is_relative_to(ROOT) else p} does not exist')
+            return
+        if not committed(p):
+            rep.bad(where, f'{"image" if img else "link"} {t}: {p.resolve().relative_to(ROOT)} exists here but is not committed '
+                           '(ignored or untracked)')
         if a and p.suffix == '.ipynb':
             r = p.resolve().relative_to(nbs.resolve()).as_posix() if p.resolve().is_relative_to(nbs.resolve()) else None
             if r in pages: anchor_ok(pages[r], a, where, t)

@@ -36,6 +36,7 @@ def main():
         opt.zero_grad(); loss.backward(); opt.step()
         if step % 30 == 0:
             h = discriminator_health(D, v, fv)
-            print(f"step {step}: loss {loss.item():.4f}, held-out AUC {h['d_auc']:.3f}, score gap {h['d_gap']:.4f} ({time.time() - t0:.0f} s)", flush=True)
+            print(f"step {step}: loss {loss.item():.4f}, held-out AUC {h['d_auc']:.3f}, score gap {h['d_gap']:.4f} "
+                  f"({time.time() - t0:.0f} s)", flush=True)
 
 if __name__ == '__main__': main()

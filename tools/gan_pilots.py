@@ -7,7 +7,7 @@ wall-clock budget; after every epoch the trainer records the discriminator's hel
 score gap and the shipped MoNet's verdict on 500 generated digits (accuracy, GFD). One CSV row
 per pilot goes to OUT/pilots.csv; the per-epoch history stays in OUT/<recipe>_d<digit>/.
 """
-import argparse, json, time, sys
+import argparse, json, time
 from pathlib import Path
 import torch
 
@@ -35,13 +35,18 @@ RECIPES = {  # name: GANConfig overrides on top of the paper's settings for the 
     'both_ema_r1_bs8_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, neighbours=10, batch_size=8),
     'both_ema_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10),
     'mlp_ema_r1_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10),
-    'both_r10_ttur_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5, dequantise=0.5/14, neighbours=10),
+    'both_r10_ttur_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5,
+                                  dequantise=0.5/14, neighbours=10),
     'mlp_r10_ttur_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, lr_d=1e-4, lr_g=2e-5, dequantise=0.5/14, neighbours=10),
     'id_mlp_r10_deq_k10': dict(_BEST, linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
-    'id_both_r10_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
-    'id_both_r10_deq_k10_mbstd4': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3, minibatch_std=4),
-    'id_both_r10_deq_k10_mbstd4_kaiming': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3, minibatch_std=4, init='kaiming'),
-    'id_both_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10, node_identity=True, node_noise=0.3),
+    'id_both_r10_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10,
+                                node_identity=True, node_noise=0.3),
+    'id_both_r10_deq_k10_mbstd4': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10,
+                                       node_identity=True, node_noise=0.3, minibatch_std=4),
+    'id_both_r10_deq_k10_mbstd4_kaiming': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=10.0, dequantise=0.5/14, neighbours=10,
+                                               node_identity=True, node_noise=0.3, minibatch_std=4, init='kaiming'),
+    'id_both_r1_deq_k10': dict(_BEST, readout='both', linear_score=True, ema=0.995, r1=1.0, dequantise=0.5/14, neighbours=10,
+                               node_identity=True, node_noise=0.3),
     'linear_2e4_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, neighbours=10),
     'linear_2e4_ema_k10': dict(_BEST, linear_score=True, lr_d=2e-4, lr_g=2e-4, ema=0.995, neighbours=10),
     # jets (--jets FILE): the paper's jet settings, then the recipe's levers
@@ -74,7 +79,8 @@ def main(argv=None):
     ap.add_argument('recipes', nargs='+', choices=list(RECIPES))
     ap.add_argument('--digit', type=int, default=7); ap.add_argument('--representation', default='sparse')
     ap.add_argument('--minutes', type=float, default=6); ap.add_argument('--batch-size', type=int, default=32)
-    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--val-every', type=int, default=1); ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--val-every', type=int, default=1)
+    ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default='runs/pilots')
     ap.add_argument('--jets', default=None, metavar='HDF5', help='pilot jet recipes on this JetNet file instead of digits')
     ap.add_argument('--preset', default='jets_masked'); ap.add_argument('--n-train', type=int, default=40_000)
@@ -85,7 +91,6 @@ def main(argv=None):
     from graphgan_nb.data.superpixels import mnist_graphs
     from graphgan_nb.gan import GANConfig, GANTrainer
     from graphgan_nb.gfd import digit_validator
-    from graphgan_nb.core import write_history
     graphs, _, _ = mnist_graphs(a.digit, a.representation, ('npm',), progress=False)
     perm = torch.randperm(len(graphs), generator=torch.Generator().manual_seed(0))
     val, train = graphs[perm[:256]], graphs[perm[256:]]

