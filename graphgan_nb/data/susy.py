@@ -14,9 +14,10 @@ from .shards import (shard_seed, shard_sizes, shard_dir, shard_file, read_manife
 
 # %% auto #0
 __all__ = ['SUSY_PROCESSES', 'PROCESS_LABEL', 'DETECTOR', 'INVISIBLE', 'EVENT_COLUMNS', 'NODES', 'NODE_FEATURES', 'slha_text',
-           'write_slha', 'susy_settings', 'open_fraction', 'detector', 'simulate_events', 'event_shards',
-           'event_metadata', 'generate_events', 'merge_event_shards', 'read_events', 'event_graphs', 'EventScaler',
-           'event_splits', 'load_events_sample']
+           'write_slha', 'susy_settings', 'susy_pythia', 'open_fraction', 'event_particles', 'process_codes',
+           'prompt_leptons', 'reco_jets', 'missing_et', 'event_objects', 'event_observables', 'select_events',
+           'detector', 'simulate_events', 'event_shards', 'event_metadata', 'generate_events', 'merge_event_shards',
+           'read_events', 'event_graphs', 'EventScaler', 'event_splits', 'load_events_sample']
 
 # %% ../../nbs/03a_data.susy.ipynb #4bad1cca
 def slha_text(m_chargino: float = 700.0, m_lsp: float = 200.0, m_heavy: float = 5000.0,
@@ -25,6 +26,7 @@ def slha_text(m_chargino: float = 700.0, m_lsp: float = 200.0, m_heavy: float = 
     """SLHA1 spectrum: wino-like chi1+- / chi20 (degenerate, mass m_chargino), bino chi10
     (m_lsp), higgsinos at ~mu, all sfermions/gluino/heavy Higgses decoupled at m_heavy.
     Forced decays: chi1+ -> chi10 W+ (BR=1), chi20 -> chi10 h (BR=1), chi10 stable."""
+    # Over 60 lines on purpose: most of it is the SLHA1 template itself (mass, mixing and decay blocks), data rather than logic.
     if m_chargino <= m_lsp + m_higgs:
         raise ValueError("need m_chargino > m_lsp + m_h for on-shell chi20 -> h chi10")
     s2 = 1.0 / np.sqrt(2.0)
@@ -116,6 +118,21 @@ def susy_settings(process:str, # a key of `SUSY_PROCESSES`
         s += [f'SLHA:file = {slha}', 'SLHA:readFrom = 2', 'SLHA:useDecayTable = on', 'SLHA:verbose = 0']
     return s + SUSY_PROCESSES[process]
 
+def susy_pythia(process:str, # a key of `SUSY_PROCESSES`
+                seed:int=1, mpi:bool=True, # Pythia seed; multiparton interactions
+                m_chargino:float=700., m_lsp:float=200., # signal masses (GeV)
+               ):
+    "An initialised `pythia8mc.Pythia` for one process (the signal's SLHA spectrum written and read in a temporary folder)."
+    import pythia8mc
+    with tempfile.TemporaryDirectory() as d:
+        slha = write_slha(Path(d)/'spectrum.slha', m_chargino=m_chargino, m_lsp=m_lsp) if process == 'signal' else None
+        settings = susy_settings(process, seed, slha, mpi)
+        py = pythia8mc.Pythia('', False)
+        for s in settings:
+            if not py.readString(s): raise ValueError(f"Pythia does not accept {s!r}")
+        if not py.init(): raise RuntimeError(f"Pythia failed to initialise for {process}")
+    return py
+
 def open_fraction(p, pid: int) -> float:
     """Fraction of the total BR of particle pid that is switched on (onMode != 0)."""
     e = p.particleData.particleDataEntryPtr(pid)
@@ -130,7 +147,8 @@ def open_fraction(p, pid: int) -> float:
 DETECTOR = dict(
     eta_calo=4.9,          # particles beyond are lost (count as MET)
     jet_R=0.4, jet_ptmin=25.0, jet_etamax=2.5, jet_ptmin_cluster=15.0,
-    jet_a=0.5, jet_c=0.05,  # sigma(pT)/pT = a/sqrt(pT) (+) c
+    jet_a=0.5, jet_c=0.05,  # sigma(pT)/pT = a/sqrt(pT) (+) c (+) jet_noise/pT
+    jet_noise=0.0,         # GeV: the noise term of the jet resolution (pile-up and electronics; 0: off)
     jet_ang=0.01,          # eta, phi smearing of jets
     lep_ptmin=25.0, lep_etamax=2.5, lep_eff=0.9, lep_res=0.02, lep_ang=0.001,
     iso_R=0.3, iso_max=0.15, iso_ptmin=0.5,
@@ -141,6 +159,7 @@ DETECTOR = dict(
     eff_l=(0.035, 0.010, 0.003, 0.001),
     btag_min_q=3,          # quantile >= 3 <=> passes 77 % WP
     met_soft=0.5,          # soft-term sigma per component = met_soft*sqrt(sumET_soft)
+    met_pileup=0.0,        # GeV per component added in quadrature to the soft term (pile-up; 0: off)
     met_cut=50.0,
 )
 
@@ -157,220 +176,243 @@ def _hadron_has(aid, q):
 def _dphi(a, b):
     return (a - b + np.pi) % (2 * np.pi) - np.pi
 
-
-
-def detector(ev, rng: np.random.Generator, cfg: dict = None, label: int = 0,
-             return_jets: bool = False):
-    """Vectorised parametric detector on a `nextBatch` Awkward array: per-event columns (one entry per event) and the cutflow."""
-    import awkward as ak, fastjet
-    cfg = {**DETECTOR, **(cfg or {})}
+def event_particles(ev, # a `Pythia.nextBatch` Awkward array of events
+                    eta_calo:float=DETECTOR['eta_calo'], # visible particles beyond this |η| are lost
+                   ) -> dict:
+    "Flat per-particle arrays of a batch (ids, status, mothers, four-momenta, pT/η/φ, event index) and what the detector sees."
+    import awkward as ak
     prt = ev.prt
     n = len(prt)
     counts = ak.to_numpy(ak.num(prt))
     off = np.concatenate([[0], np.cumsum(counts)[:-1]])
     evt = np.repeat(np.arange(n), counts)
     pid = ak.to_numpy(ak.flatten(prt.id)).astype(np.int64)
-    aid = np.abs(pid)
-    st = ak.to_numpy(ak.flatten(prt.status))
     m1l = ak.to_numpy(ak.flatten(prt.mother1)).astype(np.int64)
-    m1 = m1l + off[evt]
     p4 = prt.p
-    px = ak.to_numpy(ak.flatten(p4.px)); py = ak.to_numpy(ak.flatten(p4.py))
-    pz = ak.to_numpy(ak.flatten(p4.pz)); E = ak.to_numpy(ak.flatten(p4.e))
+    px, py = ak.to_numpy(ak.flatten(p4.px)), ak.to_numpy(ak.flatten(p4.py))
+    pz, E = ak.to_numpy(ak.flatten(p4.pz)), ak.to_numpy(ak.flatten(p4.e))
     pt = np.hypot(px, py)
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = np.arcsinh(np.where(pt > 0, pz / np.where(pt > 0, pt, 1.0), np.sign(pz) * 1e3))
-    phi = np.arctan2(py, px)
+    final = ak.to_numpy(ak.flatten(prt.status)) > 0
+    invis = final & np.isin(np.abs(pid), INVISIBLE)
+    return dict(n=n, off=off, evt=evt, pid=pid, aid=np.abs(pid), m1l=m1l, m1=m1l + off[evt], px=px, py=py, pz=pz, E=E, pt=pt, eta=eta,
+                phi=np.arctan2(py, px), final=final, invis=invis, vis=final & ~invis & (np.abs(eta) < eta_calo))
 
-    final = st > 0
-    invis = final & np.isin(aid, INVISIBLE)
-    vis = final & ~invis & (np.abs(eta) < cfg["eta_calo"])
 
-    # ---- process label from hard outgoing partons (entries 5, 6)
-    h5 = aid[off + 5]; h6 = aid[off + 6]
-    proc = np.full(n, -1)
-    if label == 1:
-        proc[:] = 0
-    else:
-        proc[(h5 == 6) & (h6 == 6)] = 1                                    # ttbar
-        one_top = (h5 == 6) ^ (h6 == 6)
-        other = np.where(h5 == 6, h6, h5)
-        proc[one_top & (other == 24)] = 4                                  # tW
-        proc[one_top & (other == 5)] = 3                                   # s-channel tb
-        proc[one_top & (other != 24) & (other != 5)] = 2                   # t-channel tq
+# %% ../../nbs/03a_data.susy.ipynb #7e789126
+def process_codes(P:dict, # `event_particles` of the batch
+                  label:int, # 1: the batch is signal
+                 ) -> np.ndarray:
+    "Per-event process from the hard outgoing partons (entries 5, 6): 0 signal, 1 tt̄, 2 t-channel tq, 3 s-channel tb, 4 tW; −1 other."
+    h5, h6 = P['aid'][P['off'] + 5], P['aid'][P['off'] + 6]
+    proc = np.full(P['n'], -1)
+    if label == 1: proc[:] = 0; return proc
+    proc[(h5 == 6) & (h6 == 6)] = 1
+    one_top = (h5 == 6) ^ (h6 == 6)
+    other = np.where(h5 == 6, h6, h5)
+    proc[one_top & (other == 24)] = 4
+    proc[one_top & (other == 5)] = 3
+    proc[one_top & (other != 24) & (other != 5)] = 2
+    return proc
 
-    # ---- prompt leptons: final e/mu whose ancestry (through same-id copies) is W/Z,
-    #      or tau from W/Z
-    def top_copy(idx):
+
+# %% ../../nbs/03a_data.susy.ipynb #7a9f448b
+def prompt_leptons(P:dict, # `event_particles` of the batch
+                   rng:np.random.Generator, # smearing and efficiency draws
+                   cfg:dict=DETECTOR, # detector numbers
+                  ) -> dict:
+    "Prompt (from W/Z, or τ from W/Z), isolated, smeared e/μ passing the cuts: the leading one per event, counts, and the particles."
+    pid, aid, m1, m1l, pt, eta, phi, evt, n = (P[k] for k in ('pid', 'aid', 'm1', 'm1l', 'pt', 'eta', 'phi', 'evt', 'n'))
+    def top_copy(idx):  # the first of a chain of same-id copies (Pythia rewrites a particle when it recoils)
         cur = idx.copy()
         for _ in range(40):
             mom = m1[cur]
             same = (m1l[cur] > 0) & (pid[mom] == pid[cur])
-            if not same.any():
-                break
+            if not same.any(): break
             cur = np.where(same, mom, cur)
         return cur
-
-    lcand = np.nonzero(final & ((aid == 11) | (aid == 13)))[0]
+    lcand = np.nonzero(P['final'] & ((aid == 11) | (aid == 13)))[0]
     anc = m1[top_copy(lcand)]
-    aanc = aid[anc]
-    prompt = np.isin(aanc, [23, 24])
-    is_tau = aanc == 15
-    if is_tau.any():
-        tanc = aid[m1[top_copy(anc[is_tau])]]
-        prompt[is_tau] = np.isin(tanc, [23, 24])
+    prompt = np.isin(aid[anc], [23, 24])
+    is_tau = aid[anc] == 15
+    if is_tau.any(): prompt[is_tau] = np.isin(aid[m1[top_copy(anc[is_tau])]], [23, 24])
     lep = lcand[prompt & (pt[lcand] > 0.8 * cfg["lep_ptmin"]) & (np.abs(eta[lcand]) < cfg["lep_etamax"])]
-
-    # ---- isolation (vectorised per-lepton over same-event visible particles)
-    visi = np.nonzero(vis & (pt > cfg["iso_ptmin"]))[0]
-    vcounts = np.bincount(evt[visi], minlength=n)
-    voff = np.concatenate([[0], np.cumsum(vcounts)[:-1]])
-    iso = np.zeros(len(lep))
-    if len(lep):
-        le = evt[lep]
-        nv = vcounts[le]
-        rep_l = np.repeat(np.arange(len(lep)), nv)
-        pos = np.arange(nv.sum()) - np.repeat(np.cumsum(nv) - nv, nv) + np.repeat(voff[le], nv)
-        vj = visi[pos]
-        dr2 = (eta[vj] - eta[lep][rep_l]) ** 2 + _dphi(phi[vj], phi[lep][rep_l]) ** 2
-        w = np.where((dr2 < cfg["iso_R"] ** 2) & (vj != lep[rep_l]), pt[vj], 0.0)
-        iso = np.bincount(rep_l, weights=w, minlength=len(lep))
+    iso = _isolation(P, lep, cfg)
     lpt_s = pt[lep] * (1 + cfg["lep_res"] * rng.standard_normal(len(lep)))
     leta_s = eta[lep] + cfg["lep_ang"] * rng.standard_normal(len(lep))
     lphi_s = (phi[lep] + cfg["lep_ang"] * rng.standard_normal(len(lep)) + np.pi) % (2 * np.pi) - np.pi
     u_eff = rng.random(len(lep))
     lsel = ((iso < cfg["iso_max"] * pt[lep]) & (u_eff < cfg["lep_eff"]) & (lpt_s > cfg["lep_ptmin"])
             & (np.abs(leta_s) < cfg["lep_etamax"]))
-    selected_lep = lep[lsel]
-    n_lep = np.bincount(evt[selected_lep], minlength=n)
-    # leading selected lepton per event
-    lep_pt = np.zeros(n); lep_eta = np.zeros(n); lep_phi = np.zeros(n); lep_id = np.zeros(n, int)
-    order = np.lexsort((-lpt_s[lsel], evt[selected_lep]))
-    sl = selected_lep[order]
+    sel = lep[lsel]
+    out = dict(n_lep=np.bincount(evt[sel], minlength=n), sel=sel, pt_s=lpt_s[lsel], phi_s=lphi_s[lsel],
+               lep_pt=np.zeros(n), lep_eta=np.zeros(n), lep_phi=np.zeros(n), lep_id=np.zeros(n, int))
+    order = np.lexsort((-lpt_s[lsel], evt[sel]))  # leading selected lepton per event
+    sl = sel[order]
     first = np.ones(len(sl), bool); first[1:] = evt[sl][1:] != evt[sl][:-1]
     e_first = evt[sl][first]
-    lep_pt[e_first] = lpt_s[lsel][order][first]
-    lep_eta[e_first] = leta_s[lsel][order][first]
-    lep_phi[e_first] = lphi_s[lsel][order][first]
-    lep_id[e_first] = pid[sl][first]
+    for k, v in (('lep_pt', lpt_s), ('lep_eta', leta_s), ('lep_phi', lphi_s)): out[k][e_first] = v[lsel][order][first]
+    out['lep_id'][e_first] = pid[sl][first]
+    return out
 
-    # ---- jets: anti-kT 0.4 on visible final-state particles minus selected leptons
-    jin_mask = vis.copy(); jin_mask[selected_lep] = False
+def _isolation(P, lep, cfg):
+    "Σ pT of the other visible particles within ΔR < iso_R of each lepton (vectorised over the same-event particles)."
+    evt, pt, eta, phi = P['evt'], P['pt'], P['eta'], P['phi']
+    visi = np.nonzero(P['vis'] & (pt > cfg["iso_ptmin"]))[0]
+    vcounts = np.bincount(evt[visi], minlength=P['n'])
+    voff = np.concatenate([[0], np.cumsum(vcounts)[:-1]])
+    if not len(lep): return np.zeros(0)
+    le = evt[lep]
+    nv = vcounts[le]
+    rep_l = np.repeat(np.arange(len(lep)), nv)
+    pos = np.arange(nv.sum()) - np.repeat(np.cumsum(nv) - nv, nv) + np.repeat(voff[le], nv)
+    vj = visi[pos]
+    dr2 = (eta[vj] - eta[lep][rep_l]) ** 2 + _dphi(phi[vj], phi[lep][rep_l]) ** 2
+    w = np.where((dr2 < cfg["iso_R"] ** 2) & (vj != lep[rep_l]), pt[vj], 0.0)
+    return np.bincount(rep_l, weights=w, minlength=len(lep))
+
+
+# %% ../../nbs/03a_data.susy.ipynb #ba723a38
+def reco_jets(P:dict, # `event_particles` of the batch
+              leptons:dict, # `prompt_leptons` (their particles are not jet inputs)
+              rng:np.random.Generator, # smearing and tagging draws
+              cfg:dict=DETECTOR, # detector numbers
+             ) -> dict:
+    "Anti-kT jets of the visible particles minus the selected leptons: truth flavour, smeared pT/η/φ/m, b-tag quantile, acceptance."
+    import awkward as ak, fastjet
+    evt, pt, eta, phi, aid, n = P['evt'], P['pt'], P['eta'], P['phi'], P['aid'], P['n']
+    jin_mask = P['vis'].copy(); jin_mask[leptons['sel']] = False
     ji = np.nonzero(jin_mask)[0]
-    jcounts = np.bincount(evt[ji], minlength=n)
-    inputs = ak.unflatten(ak.zip({"px": px[ji], "py": py[ji], "pz": pz[ji], "E": E[ji]}), jcounts)
-    cs = fastjet.ClusterSequence(inputs, fastjet.JetDefinition(fastjet.antikt_algorithm, cfg["jet_R"]))
-    jets = cs.inclusive_jets(min_pt=cfg["jet_ptmin_cluster"])
-    jnum = ak.to_numpy(ak.num(jets))
-    jevt = np.repeat(np.arange(n), jnum)
-    jpx = ak.to_numpy(ak.flatten(jets.px)); jpy = ak.to_numpy(ak.flatten(jets.py))
-    jpz = ak.to_numpy(ak.flatten(jets.pz)); jE = ak.to_numpy(ak.flatten(jets.E))
-    jpt = np.hypot(jpx, jpy)
-    jeta = np.arcsinh(jpz / jpt); jphi = np.arctan2(jpy, jpx)
-    jm = np.sqrt(np.maximum(jE ** 2 - jpx ** 2 - jpy ** 2 - jpz ** 2, 0.0))
-
-    # ---- truth flavour by dR matching to b (c) hadrons / quarks
-    def near(tag_mask):
+    inputs = ak.unflatten(ak.zip({"px": P['px'][ji], "py": P['py'][ji], "pz": P['pz'][ji], "E": P['E'][ji]}), np.bincount(evt[ji], minlength=n))
+    jets = fastjet.ClusterSequence(inputs, fastjet.JetDefinition(fastjet.antikt_algorithm, cfg["jet_R"])).inclusive_jets(
+        min_pt=cfg["jet_ptmin_cluster"])
+    J = dict(evt=np.repeat(np.arange(n), ak.to_numpy(ak.num(jets))))
+    for k in ('px', 'py', 'pz', 'E'): J[k] = ak.to_numpy(ak.flatten(getattr(jets, k)))
+    J['pt'] = np.hypot(J['px'], J['py'])
+    J['eta'], J['phi'] = np.arcsinh(J['pz'] / J['pt']), np.arctan2(J['py'], J['px'])
+    J['m'] = np.sqrt(np.maximum(J['E'] ** 2 - J['px'] ** 2 - J['py'] ** 2 - J['pz'] ** 2, 0.0))
+    def near(tag_mask):  # a tagging particle within match_R of the jet
         ti = np.nonzero(tag_mask & (pt > cfg["tag_ptmin"]))[0]
         tcount = np.bincount(evt[ti], minlength=n)
         toff = np.concatenate([[0], np.cumsum(tcount)[:-1]])
-        nt = tcount[jevt]
-        rep = np.repeat(np.arange(len(jpt)), nt)
-        pos = np.arange(nt.sum()) - np.repeat(np.cumsum(nt) - nt, nt) + np.repeat(toff[jevt], nt)
+        nt = tcount[J['evt']]
+        rep = np.repeat(np.arange(len(J['pt'])), nt)
+        pos = np.arange(nt.sum()) - np.repeat(np.cumsum(nt) - nt, nt) + np.repeat(toff[J['evt']], nt)
         tj = ti[pos]
-        dr2 = (eta[tj] - jeta[rep]) ** 2 + _dphi(phi[tj], jphi[rep]) ** 2
-        return np.bincount(rep, weights=(dr2 < cfg["match_R"] ** 2).astype(float),
-                           minlength=len(jpt)) > 0
-
+        dr2 = (eta[tj] - J['eta'][rep]) ** 2 + _dphi(phi[tj], J['phi'][rep]) ** 2
+        return np.bincount(rep, weights=(dr2 < cfg["match_R"] ** 2).astype(float), minlength=len(J['pt'])) > 0
     is_b = near(_hadron_has(aid, 5) | (aid == 5))
     is_c = near(_hadron_has(aid, 4) | (aid == 4)) & ~is_b
-    flav = np.where(is_b, 5, np.where(is_c, 4, 0))
+    J['flav'] = np.where(is_b, 5, np.where(is_c, 4, 0))
+    return _smear_and_tag(J, rng, cfg)
 
-    # ---- smearing
-    sig = np.hypot(cfg["jet_a"] / np.sqrt(jpt), cfg["jet_c"])
-    scale = np.maximum(1 + sig * rng.standard_normal(len(jpt)), 0.01)
-    spt = jpt * scale
-    seta = jeta + cfg["jet_ang"] * rng.standard_normal(len(jpt))
-    sphi = (jphi + cfg["jet_ang"] * rng.standard_normal(len(jpt)) + np.pi) % (2 * np.pi) - np.pi
-    sm = jm * scale
-    # ---- b-tag quantile (pseudo-continuous), consistent nested working points
-    u = rng.random(len(jpt))
-    eff = np.where(flav[:, None] == 5, np.array(cfg["eff_b"])[None, :],
-                   np.where(flav[:, None] == 4, np.array(cfg["eff_c"])[None, :],
-                            np.array(cfg["eff_l"])[None, :]))
-    btq = 1 + (u[:, None] < eff).sum(axis=1)
-    good = (spt > cfg["jet_ptmin"]) & (np.abs(seta) < cfg["jet_etamax"])
-    btq = np.where(good, btq, 0)
+def _smear_and_tag(J, rng, cfg):
+    "Smeared jets (σ(pT)/pT = a/√pT ⊕ c ⊕ noise/pT), the b-tag quantile (nested working points, one uniform per jet), acceptance."
+    k = len(J['pt'])
+    sig = np.sqrt((cfg["jet_a"] / np.sqrt(J['pt'])) ** 2 + cfg["jet_c"] ** 2 + (cfg.get("jet_noise", 0.0) / J['pt']) ** 2)
+    scale = np.maximum(1 + sig * rng.standard_normal(k), 0.01)
+    J['spt'], J['sm'] = J['pt'] * scale, J['m'] * scale
+    J['seta'] = J['eta'] + cfg["jet_ang"] * rng.standard_normal(k)
+    J['sphi'] = (J['phi'] + cfg["jet_ang"] * rng.standard_normal(k) + np.pi) % (2 * np.pi) - np.pi
+    u = rng.random(k)
+    eff = np.select([J['flav'][:, None] == 5, J['flav'][:, None] == 4], [np.array(cfg["eff_b"])[None], np.array(cfg["eff_c"])[None]],
+                    np.array(cfg["eff_l"])[None])
+    J['good'] = (J['spt'] > cfg["jet_ptmin"]) & (np.abs(J['seta']) < cfg["jet_etamax"])
+    J['btq'] = np.where(J['good'], 1 + (u[:, None] < eff).sum(axis=1), 0)
+    return J
 
-    # ---- MET: truth visible imbalance (invisibles + out-of-acceptance) minus smearing
-    #      shifts of jets/leptons + stochastic soft term
-    metx = -np.bincount(evt[vis], weights=px[vis], minlength=n)
-    mety = -np.bincount(evt[vis], weights=py[vis], minlength=n)
-    sumet = np.bincount(evt[vis], weights=pt[vis], minlength=n)
-    dpx = spt * np.cos(sphi) - jpx; dpy = spt * np.sin(sphi) - jpy
-    metx -= np.bincount(jevt, weights=dpx, minlength=n)
-    mety -= np.bincount(jevt, weights=dpy, minlength=n)
-    le = evt[selected_lep]
-    metx -= np.bincount(le, weights=lpt_s[lsel] * np.cos(lphi_s[lsel]) - px[selected_lep], minlength=n)
-    mety -= np.bincount(le, weights=lpt_s[lsel] * np.sin(lphi_s[lsel]) - py[selected_lep], minlength=n)
-    soft = np.maximum(sumet - np.bincount(jevt, weights=jpt, minlength=n)
-                      - np.bincount(le, weights=pt[selected_lep], minlength=n), 0.0)
-    ssig = cfg["met_soft"] * np.sqrt(soft)
+
+# %% ../../nbs/03a_data.susy.ipynb #e03d0bd4
+def missing_et(P:dict, # `event_particles`
+               leptons:dict, # `prompt_leptons`
+               J:dict, # `reco_jets`
+               rng:np.random.Generator, # soft-term draws
+               cfg:dict=DETECTOR, # detector numbers
+              ) -> dict:
+    "MET: the visible imbalance, corrected for the jet and lepton smearing, plus a stochastic soft term; and the true MET of the invisibles."
+    evt, vis, invis, n, sel = P['evt'], P['vis'], P['invis'], P['n'], leptons['sel']
+    metx = -np.bincount(evt[vis], weights=P['px'][vis], minlength=n)
+    mety = -np.bincount(evt[vis], weights=P['py'][vis], minlength=n)
+    sumet = np.bincount(evt[vis], weights=P['pt'][vis], minlength=n)
+    metx -= np.bincount(J['evt'], weights=J['spt'] * np.cos(J['sphi']) - J['px'], minlength=n)
+    mety -= np.bincount(J['evt'], weights=J['spt'] * np.sin(J['sphi']) - J['py'], minlength=n)
+    le = evt[sel]
+    metx -= np.bincount(le, weights=leptons['pt_s'] * np.cos(leptons['phi_s']) - P['px'][sel], minlength=n)
+    mety -= np.bincount(le, weights=leptons['pt_s'] * np.sin(leptons['phi_s']) - P['py'][sel], minlength=n)
+    soft = np.maximum(sumet - np.bincount(J['evt'], weights=J['pt'], minlength=n) - np.bincount(le, weights=P['pt'][sel], minlength=n), 0.0)
+    ssig = np.sqrt((cfg["met_soft"] * np.sqrt(soft)) ** 2 + cfg.get("met_pileup", 0.0) ** 2)
     metx += ssig * rng.standard_normal(n); mety += ssig * rng.standard_normal(n)
-    met = np.hypot(metx, mety); met_phi = np.arctan2(mety, metx)
-    truth_met = np.hypot(np.bincount(evt[invis], weights=px[invis], minlength=n),
-                         np.bincount(evt[invis], weights=py[invis], minlength=n))
+    truth = np.hypot(np.bincount(evt[invis], weights=P['px'][invis], minlength=n), np.bincount(evt[invis], weights=P['py'][invis], minlength=n))
+    return dict(met=np.hypot(metx, mety), met_phi=np.arctan2(mety, metx), truth_met=truth)
 
-    # ---- per-event objects: b1, b2 = two leading b-tagged; j1..j3 = leading other jets
-    gj = np.nonzero(good)[0]
-    o = np.lexsort((-spt[gj], jevt[gj])); gj = gj[o]          # sorted by event, then pT desc
-    isb = btq[gj] >= cfg["btag_min_q"]
-    n_jets = np.bincount(jevt[gj], minlength=n)
-    n_b = np.bincount(jevt[gj][isb], minlength=n)
 
+# %% ../../nbs/03a_data.susy.ipynb #22107148
+def event_objects(J:dict, # `reco_jets`
+                  n:int, # events in the batch
+                  cfg:dict=DETECTOR, # detector numbers (`btag_min_q`)
+                 ) -> dict:
+    "Per-event columns of b1, b2 (the two leading b-tagged jets) and j1–j3 (the leading other jets), and the jet and b-jet counts."
+    gj = np.nonzero(J['good'])[0]
+    gj = gj[np.lexsort((-J['spt'][gj], J['evt'][gj]))]  # by event, then pT descending
+    isb = J['btq'][gj] >= cfg["btag_min_q"]
     def rank_within(idx):
-        e = jevt[idx]
-        start = np.concatenate([[0], np.cumsum(np.bincount(e, minlength=n))[:-1]])
-        return np.arange(len(idx)) - start[e]
-
-    out = {}
-    bj = gj[isb]; rb = rank_within(bj)
+        e = J['evt'][idx]
+        return np.arange(len(idx)) - np.concatenate([[0], np.cumsum(np.bincount(e, minlength=n))[:-1]])[e]
+    def columns(idx, k, name, fields):
+        sel = idx[rank_within(idx) == k]; e = J['evt'][sel]; cols = {}
+        for f, src in fields:
+            col = np.zeros(n, int if f == 'truthflav' else float); col[e] = J[src][sel]; cols[f'{name}{k+1}_{f}'] = col
+        return cols
+    out = dict(n_jets=np.bincount(J['evt'][gj], minlength=n), n_b=np.bincount(J['evt'][gj][isb], minlength=n))
+    bj = gj[isb]
     for k in range(2):
-        sel = bj[rb == k]; e = jevt[sel]
-        for name, arr in (("pt", spt), ("eta", seta), ("phi", sphi), ("m", sm)):
-            col = np.zeros(n); col[e] = arr[sel]; out[f"b{k+1}_{name}"] = col
-        col = np.zeros(n, int); col[e] = flav[sel]; out[f"b{k+1}_truthflav"] = col
-        col = np.zeros(n); col[e] = btq[sel]; out[f"b{k+1}_btq"] = col
-    # "other" jets = all good jets except the two leading b-tagged ones
-    lead_b = np.zeros(len(gj), bool); lead_b[np.nonzero(isb)[0][rb < 2]] = True
-    oj = gj[~lead_b]; ro = rank_within(oj)
-    for k in range(3):
-        sel = oj[ro == k]; e = jevt[sel]
-        for name, arr in (("pt", spt), ("eta", seta), ("phi", sphi), ("btq", btq)):
-            col = np.zeros(n); col[e] = arr[sel]; out[f"j{k+1}_{name}"] = col
-        col = np.zeros(n, int); col[e] = flav[sel]; out[f"j{k+1}_truthflav"] = col
-    out.update(lep_pt=lep_pt, lep_eta=lep_eta, lep_phi=lep_phi, lep_id=lep_id,
-               met=met, met_phi=met_phi, truth_met=truth_met, n_jets=n_jets, n_b=n_b,
-               n_lep=n_lep, label=np.full(n, label), proc=proc)
-    # m_bb and mT
-    def p4c(pt_, eta_, phi_, m_):
-        return (pt_ * np.cos(phi_), pt_ * np.sin(phi_), pt_ * np.sinh(eta_),
-                np.sqrt((pt_ * np.cosh(eta_)) ** 2 + m_ ** 2))
-    a1 = p4c(out["b1_pt"], out["b1_eta"], out["b1_phi"], out["b1_m"])
-    a2 = p4c(out["b2_pt"], out["b2_eta"], out["b2_phi"], out["b2_m"])
-    s = [x + y for x, y in zip(a1, a2)]
-    out["m_bb"] = np.where(n_b >= 2, np.sqrt(np.maximum(s[3] ** 2 - s[0] ** 2 - s[1] ** 2 - s[2] ** 2, 0)), 0.0)
-    out["mt"] = np.where(n_lep >= 1, np.sqrt(np.maximum(2 * lep_pt * met * (1 - np.cos(_dphi(lep_phi, met_phi))), 0)), 0.0)
-    # selection
-    cut_1l = n_lep == 1
-    cut_2b = cut_1l & (n_b >= 2)
-    cut_met = cut_2b & (met > cfg["met_cut"])
-    out["pass"] = cut_met
-    cutflow = dict(all=n, one_lep=int(cut_1l.sum()), two_b=int(cut_2b.sum()), met=int(cut_met.sum()))
-    if return_jets:  # per-jet (flat) arrays for validation
-        return out, cutflow, dict(evt=jevt, pt=spt, eta=seta, phi=sphi, m=sm, flav=flav, btq=btq,
-                                  good=good, truth_pt=jpt)
+        out.update(columns(bj, k, 'b', (('pt', 'spt'), ('eta', 'seta'), ('phi', 'sphi'), ('m', 'sm'), ('truthflav', 'flav'), ('btq', 'btq'))))
+    lead_b = np.zeros(len(gj), bool); lead_b[np.nonzero(isb)[0][rank_within(bj) < 2]] = True
+    for k in range(3):  # "other" jets: all good jets except the two leading b-tagged ones
+        out.update(columns(gj[~lead_b], k, 'j', (('pt', 'spt'), ('eta', 'seta'), ('phi', 'sphi'), ('btq', 'btq'), ('truthflav', 'flav'))))
+    return out
+
+def event_observables(o:dict, # event columns (`event_objects`, lepton and MET columns)
+                     ) -> dict:
+    "m_bb of the two leading b-tagged jets (0 without two) and the transverse mass mT of the lepton and MET (0 without a lepton)."
+    def p4(k):
+        pt, eta, phi, m = (o[f'{k}_{v}'] for v in ('pt', 'eta', 'phi', 'm'))
+        return pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta), np.sqrt((pt * np.cosh(eta)) ** 2 + m ** 2)
+    s = [x + y for x, y in zip(p4('b1'), p4('b2'))]
+    m_bb = np.where(o['n_b'] >= 2, np.sqrt(np.maximum(s[3] ** 2 - s[0] ** 2 - s[1] ** 2 - s[2] ** 2, 0)), 0.0)
+    mt = np.sqrt(np.maximum(2 * o['lep_pt'] * o['met'] * (1 - np.cos(_dphi(o['lep_phi'], o['met_phi']))), 0))
+    return dict(m_bb=m_bb, mt=np.where(o['n_lep'] >= 1, mt, 0.0))
+
+def select_events(o:dict, # event columns
+                  cfg:dict=DETECTOR, # detector numbers (`met_cut`)
+                 ) -> tuple[np.ndarray, dict]:
+    "The selection — exactly one lepton, ≥ 2 b-tagged jets, MET > `met_cut` — and its cutflow."
+    one_lep = o['n_lep'] == 1
+    two_b = one_lep & (o['n_b'] >= 2)
+    met = two_b & (o['met'] > cfg["met_cut"])
+    return met, dict(all=len(met), one_lep=int(one_lep.sum()), two_b=int(two_b.sum()), met=int(met.sum()))
+
+
+# %% ../../nbs/03a_data.susy.ipynb #2009159b
+def detector(ev, # a `Pythia.nextBatch` Awkward array of events
+             rng:np.random.Generator, # every random draw of the detector
+             cfg:dict|None=None, # overrides of `DETECTOR`
+             label:int=0, # class of the batch (1: signal)
+            ) -> tuple[dict, dict]:
+    "The parametric detector on a batch: per-event columns (objects, observables, `pass`) and the cutflow."
+    cfg = {**DETECTOR, **(cfg or {})}
+    P = event_particles(ev, cfg["eta_calo"])
+    L = prompt_leptons(P, rng, cfg)
+    J = reco_jets(P, L, rng, cfg)
+    objects = event_objects(J, P['n'], cfg)
+    out = {k: v for k, v in objects.items() if k not in ('n_jets', 'n_b')}  # the table's column order: objects, lepton, MET, counts
+    out.update({k: L[k] for k in ('lep_pt', 'lep_eta', 'lep_phi', 'lep_id')}, **missing_et(P, L, J, rng, cfg))
+    out.update(n_jets=objects['n_jets'], n_b=objects['n_b'], n_lep=L['n_lep'], label=np.full(P['n'], label), proc=process_codes(P, label))
+    out.update(event_observables(out))
+    out['pass'], cutflow = select_events(out, cfg)
     return out, cutflow
+
 
 # %% ../../nbs/03a_data.susy.ipynb #dae53242
 EVENT_COLUMNS = ([f"j{k}_{v}" for k in (1, 2, 3) for v in ("pt", "eta", "phi", "btq")]
@@ -386,15 +428,9 @@ def simulate_events(process:str, # "signal", "ttbar" or "singletop"
                     detector_config:dict|None=None, # overrides of `DETECTOR`
                    ):
     "Generate `n` events of one process through the detector: `(pandas table, one row per event; stats)`."
-    import pandas as pd, pythia8mc
+    import pandas as pd
     if n < 1: raise ValueError(f"n: expected >= 1 events, got {n}")
-    with tempfile.TemporaryDirectory() as d:
-        slha = write_slha(Path(d)/'spectrum.slha', m_chargino=m_chargino, m_lsp=m_lsp) if process == 'signal' else None
-        settings = susy_settings(process, seed, slha, mpi)
-        py = pythia8mc.Pythia('', False)
-        for s in settings:
-            if not py.readString(s): raise ValueError(f"Pythia does not accept {s!r}")
-        if not py.init(): raise RuntimeError(f"Pythia failed to initialise for {process}")
+    py = susy_pythia(process, seed, mpi, m_chargino, m_lsp)
     rng = np.random.default_rng(seed)
     outs, flows, t0, left = [], [], time.process_time(), n
     while left > 0:
@@ -602,9 +638,10 @@ def event_splits(events, # event table (`read_events`, `generate_events`)
     "`(train, test, scaler, (train_rows, test_rows))`: scaled `(x, mask, y)` tensors of a fixed seeded split."
     import torch
     if not 0 < test_fraction < 1: raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction}")
+    from sklearn.model_selection import train_test_split
     x, mask, y = event_graphs(events)
-    perm = np.random.default_rng(seed).permutation(len(x)); n_test = max(1, int(round(test_fraction*len(x))))
-    te, tr = np.sort(perm[:n_test]), np.sort(perm[n_test:])
+    strat = y if min(np.bincount(y, minlength=2)) >= 2 else None  # the class balance kept in both parts, where it can be
+    tr, te = (np.sort(i) for i in train_test_split(np.arange(len(x)), test_size=test_fraction, random_state=seed, stratify=strat))
     sc = EventScaler.fit(x[tr], mask[tr])
     t = lambda i: (torch.tensor(sc.transform(x[i], mask[i])), torch.tensor(mask[i]), torch.tensor(y[i]))
     return t(tr), t(te), sc, (tr, te)
