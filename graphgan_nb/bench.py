@@ -346,7 +346,7 @@ def jet_memory(real:str|Path, # a real JetNet file: the reference sample, and th
             res['jobs'].append(r); return r
         ss = job(kind='score_stream', n=n_score, real=real, gen=str(scored))
         sm = job(kind='score_memory', n=n_score, real=real, gen=str(scored))
-        res['scores_agree'] = all(abs(ss['w1'][f][0] - sm['w1'][f]) <= ss['w1'][f][1] + 1e-12 for f in sm['w1'])
+        res['scores_agree'] = all(abs(ss['w1'][f][0] - sm['w1'][f][0]) <= ss['w1'][f][1] + 1e-12 for f in sm['w1'])
         sg = {(n, k): job(kind=f'generate_{k}', n=n, standin=True) for n in ns_standin for k in ('stream', 'memory')}
         rg = {(n, k): job(kind=f'generate_{k}', n=n) for n in ns for k in ('stream', 'memory')}
     res['same_jets'] = all(g[n, 'stream']['sha256'] == g[n, 'memory']['sha256'] for g, nn in ((sg, ns_standin), (rg, ns)) for n in nn)

@@ -315,9 +315,9 @@ def stream_w1(real, # real jets: a JetNet HDF5 file or an array `[N, 30, 4]`
 def w1_features(real, # real jets `[N, 30, 4]`
                 gen, # generated jets `[M, 30, 4]`
                ) -> dict:
-    "Exact W1 of η_rel, φ_rel, pT_rel (real particles) and jet m/pT over all jets of two in-memory samples."
+    "Exact W1 over all jets of two in-memory samples, in `stream_w1`'s convention: `{feature: (w1, bound)}`, the bound 0."
     real, _ = check_jetnet(real, name='real jets'); gen, _ = check_jetnet(gen, name='generated jets')
     a, b = real[real[..., 3] > 0], gen[gen[..., 3] > 0]
     out = {f: (w1(a[:, c], b[:, c]) if len(a) and len(b) else np.inf) for c, f in enumerate(W1_FEATURES[:3])}
     out['m_over_pt'] = w1(jet_mass_over_pt(real), jet_mass_over_pt(gen))
-    return out
+    return {f: (v, 0.0) for f, v in out.items()}

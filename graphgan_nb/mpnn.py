@@ -70,8 +70,8 @@ def _buffers(P, Ws, per):
     return [P.new_empty(per*N*N*f) for f in [P.shape[-1], *[W.shape[0] for W in Ws]]]
 
 class EdgeAggregate(torch.autograd.Function):
-    r"""$m_v = \sum_w A_{vw}\, f_e(h_v, h_w, d_{vw})$ with f_e's first layer given as per-node parts
-    (P = A h + b, Q = B h, c), computed in chunks of graphs with recomputation in the backward pass."""
+    r"""The fused edge network: runs the whole f_e MLP on every edge *and* sums the messages, $m_v = \sum_w A_{vw}\, f_e(h_v, h_w, d_{vw})$,
+    with f_e's first layer given as per-node parts (P = A h + b, Q = B h, c), in chunks of graphs, recomputed in the backward pass."""
     @staticmethod
     def forward(ctx, P, Q, d, c, adj, p:float, slope:float, chunk_edges:int, save_budget:int, *wb):
         "Summed edge messages, chunk by chunk, keeping only what backward needs (within `save_budget`)."
@@ -117,6 +117,7 @@ class EdgeAggregate(torch.autograd.Function):
                     if sc != 1: g.mul_(sc)
             gP[s] = g.sum(2); gQ[s] = g.sum(1); gd[s] = g @ c
             gc.add_(torch.einsum('bvwf,bvw->f', g, d[s]))
+        # one gradient per forward input: P, Q, d, c; none for adj, p, slope, chunk_edges, save_budget (not trained); then W, b of each layer
         return (gP, gQ, gd, gc, None, None, None, None, None, *[t for pair in zip(gW, gb) for t in pair])
 
 # %% ../nbs/04_mpnn.ipynb #6514c06a
