@@ -169,14 +169,15 @@ def _train_jets_in(args, cfg, out):
     from graphgan_nb.data.jets import read_jetnet
     from graphgan_nb.gan import GANTrainer, jet_gan_graphs, sample_jets, plot_history
     from graphgan_nb.metrics import w1_bootstrap, jet_validator
-    pf, _ = read_jetnet(args.data)
+    pf, _ = read_jetnet(args.data)  # validated here, once: the calls below are told so (checked=True)
     n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
-    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile, pt_log=args.log_pt and not args.paper)
+    x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile, pt_log=args.log_pt and not args.paper,
+                           checked=True)
     val = pf[test_start:test_start + min(2000, (len(pf) - test_start)//2*2)]  # the first held-out jets judge every epoch
     n_val = min(1000, len(val)//2)
-    validator = None if args.no_validation or n_val < 2 else jet_validator(val, sc, n=n_val, p=5, seed=args.seed)
+    validator = None if args.no_validation or n_val < 2 else jet_validator(val, sc, n=n_val, p=5, seed=args.seed, checked=True)
     meta = dict(scaler=asdict(sc), data=str(args.data), data_file=file_record(args.data), n_train=n_train, test_start=test_start)
-    val_x = None if n_val < 2 else jet_gan_graphs(val, cfg.preset, sc)[0]
+    val_x = None if n_val < 2 else jet_gan_graphs(val, cfg.preset, sc, checked=True)[0]
     tr = GANTrainer(x, cfg, out, device=args.device, keep_every=args.keep_every, meta=meta, val_graphs=val_x, validator=validator,
                     val_every=args.val_every, precision=args.precision)
     start = tr.epoch; t0 = time.perf_counter()

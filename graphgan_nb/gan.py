@@ -522,12 +522,14 @@ def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
                    scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
                    quantile:float=0.9999, # the scaler's quantile when it is fitted here (1: the maxima, as the paper)
                    pt_log:bool=False, # when fitted here: scale log pT_rel (see `JetScaler`)
+                   checked:bool=False, # validated already (`read_jetnet` does it): not checked again
                   ) -> tuple[torch.Tensor, 'JetScaler']:
-    "Training graphs for a jet preset and the scaling that maps them back."
-    from graphgan_nb.data.jets import JetScaler
+    "Training graphs for a jet preset and the scaling that maps them back (the jets validated once, here or by the caller)."
+    from graphgan_nb.data.jets import JetScaler, check_jetnet
     if preset not in JET_PRESETS: raise ValueError(f"preset: expected one of {JET_PRESETS}, got {preset!r}")
-    scaler = scaler or JetScaler.fit(particle_features, quantile, pt_log)
-    x = scaler.transform(particle_features)
+    pf = particle_features if checked else check_jetnet(particle_features, name='training jets')[0]
+    scaler = scaler or JetScaler.fit(pf, quantile, pt_log, checked=True)
+    x = scaler.transform(pf, checked=True)
     return torch.from_numpy(x if PRESETS[preset]['node_features'] == 4 else x[..., :3].copy()), scaler
 
 @torch.no_grad()

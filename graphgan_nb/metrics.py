@@ -50,8 +50,13 @@ def w1_bootstrap(real, # real jets, JetNet particle features `[M, 30, 4]`
     same = gen is real
     real, _ = check_jetnet(real, name='real jets')
     gen = real if same else check_jetnet(gen, name='generated jets')[0]
+    return _bootstrap(real, gen, n, p, seed)
+
+def _bootstrap(real, gen, n, p, seed, m_real=None):
+    "`w1_bootstrap` on arrays validated already (the validator checks its real jets once, not every epoch); `m_real`: their m/pT."
     if n < 1 or p < 1: raise ValueError(f"n and p: expected positive integers, got n={n}, p={p}")
-    mr = jet_mass_over_pt(real)
+    same = gen is real
+    mr = jet_mass_over_pt(real) if m_real is None else m_real
     mg = mr if same else jet_mass_over_pt(gen)
     rng = np.random.default_rng(seed)
     out = np.empty((p, 4))
@@ -231,14 +236,15 @@ def jet_validator(real, # held-out real jets `[M, 30, 4]`, at least `2n` of them
                   n:int=1000, # jets per set (the paper's N)
                   p:int=5, # bootstrap pairs
                   seed:int=0, # noise and draw seed (the same every epoch)
+                  checked:bool=False, # `real` validated by the caller already (`read_jetnet` does it)
                  ):
     "A function `G -> dict` of W1 per feature, W1m, m/pT spread ratio and multiplicity; `score` = mean W1 / real-vs-real W1."
-    real, _ = check_jetnet(real, name='validation jets')
-    base = w1_bootstrap(real, real, n, p, seed)
+    real = real if checked else check_jetnet(real, name='validation jets')[0]  # once: every epoch reuses them and their m/pT
     m_real = jet_mass_over_pt(real)
+    base = _bootstrap(real, real, n, p, seed, m_real)
     def validate(G) -> dict:
-        gen = scaler.inverse(G.sample(n, seed=seed).cpu().numpy())
-        w = w1_bootstrap(real, gen, n, p, seed)
+        gen, _ = check_jetnet(scaler.inverse(G.sample(n, seed=seed).cpu().numpy()), name='generated jets')
+        w = _bootstrap(real, gen, n, p, seed, m_real)
         rec = {f'w1_{f}': w[f][0] for f in W1_FEATURES}
         rec['w1m'] = w1m(real[..., :3], gen[..., :3], num_eval_samples=n, num_batches=p, seed=seed)[0]
         rec['mass_spread_ratio'] = float(jet_mass_over_pt(gen).std()/m_real.std())

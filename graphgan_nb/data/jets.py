@@ -317,10 +317,11 @@ class JetScaler:
     def fit(cls, particle_features,
             quantile:float=1.0, # scale by this quantile of |feature| instead of the maximum (the rare particles beyond it are clipped)
             pt_log:bool=False, # scale log pT_rel from its (1 − quantile) to its quantile quantile
+            checked:bool=False, # the caller validated `particle_features` with `check_jetnet` already (validate once, at the boundary)
            ) -> 'JetScaler':
         "Maxima, or a high quantile, of |η_rel|, |φ_rel|, pT_rel (and the smallest pT_rel) over the real (masked-in) particles."
         if not 0.5 < quantile <= 1: raise ValueError(f"quantile: expected a number in (0.5, 1], got {quantile!r}")
-        pf, _ = check_jetnet(particle_features, name='training jets')
+        pf = particle_features if checked else check_jetnet(particle_features, name='training jets')[0]
         p = pf[pf[..., 3] > 0]
         if pt_log and (p[:, 2] <= 0).any(): raise ValueError("training jets: pt_log needs pT_rel > 0 for every real particle")
         lo, hi = (float(np.log(np.quantile(p[:, 2], q))) for q in (1 - quantile, quantile)) if pt_log else (0.0, 0.0)
@@ -336,9 +337,9 @@ class JetScaler:
         "Divided by after the shift: maps each feature's training range onto [-1, 1] (linear pT_rel only)."
         return np.array([self.eta_max, self.phi_max, self.pt_max/2], np.float32)
 
-    def transform(self, particle_features) -> np.ndarray:
-        "JetNet particles `[N, P, 4]` → GAN features `[N, P, 4]` in [−1, 1] (mask as ±1)."
-        pf, _ = check_jetnet(particle_features)
+    def transform(self, particle_features, checked:bool=False) -> np.ndarray:
+        "JetNet particles `[N, P, 4]` → GAN features `[N, P, 4]` in [−1, 1] (mask as ±1); `checked`: validated by the caller."
+        pf = particle_features if checked else check_jetnet(particle_features)[0]
         x = (pf[..., :3] - self.shift)/self.scale
         if self.pt_log:
             real = pf[..., 3] > 0
