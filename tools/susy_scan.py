@@ -46,13 +46,11 @@ def main():
     ap.add_argument('--signal', type=int, default=12000, help='generated signal events per point')
     ap.add_argument('--ttbar', type=int, default=80000); ap.add_argument('--singletop', type=int, default=10000)
     ap.add_argument('--epochs', type=int, default=40); ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1])
-    ap.add_argument('--workers', type=int, default=1); ap.add_argument('--detector', default='{}', help='JSON overrides of DETECTOR')
+    ap.add_argument('--workers', type=int, default=1)
     a = ap.parse_args()
     import torch; torch.set_num_threads(1)
     from graphgan_nb.data.susy import generate_events, read_events
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    det = json.loads(a.detector)
-    if det: raise SystemExit('--detector: not wired into generate_events yet')
     bkg_file = out/'background.parquet'
     if not bkg_file.exists():
         generate_events(bkg_file, {'ttbar': a.ttbar, 'singletop': a.singletop}, seed=11, shard_size=2000, workers=a.workers, progress=False)

@@ -12,7 +12,7 @@ import argparse, json, time
 from pathlib import Path
 import numpy as np, pandas as pd
 
-PAIRS = {'IRST 90% keep 80%': 0.8, 'IRST 90% keep 50%': 0.5}  # IRST setting → the RST fraction it is compared with
+PAIRS = {'90% random, keep 80%': 0.8, '90% random, keep 50%': 0.5}  # IRST setting (run_experiment's name) → the RST fraction it meets
 
 
 def paired_differences(res, metric='accuracy', n_boot=10_000, seed=0):
@@ -22,14 +22,13 @@ def paired_differences(res, metric='accuracy', n_boot=10_000, seed=0):
     ft = res[res.method == 'FT'].set_index(key)[metric]
     rows = []
     for setting, frac in PAIRS.items():
-        irst = res[(res.method == 'IRST') & (res.setting == setting.replace('IRST ', '').replace('% keep', '% random, keep'))]
-        irst = irst.set_index(key)[metric]
+        irst = res[(res.method == 'IRST') & (res.setting == setting)].set_index(key)[metric]
         rst = res[(res.method == 'RST') & np.isclose(res.fraction, frac)].set_index(key)[metric]
         for other, ref in ((f'RST {frac:.0%}', rst), ('FT', ft)):
             d = (irst - ref).dropna().to_numpy()
             if len(d) == 0: continue
             boots = rng.choice(d, (n_boot, len(d))).mean(1)
-            rows.append(dict(comparison=f'{setting} − {other}', metric=metric, n_pairs=len(d), mean=d.mean(),
+            rows.append(dict(comparison=f'IRST {setting} − {other}', metric=metric, n_pairs=len(d), mean=d.mean(),
                              ci_low=np.quantile(boots, 0.025), ci_high=np.quantile(boots, 0.975), std=d.std(ddof=1) if len(d) > 1 else np.nan))
     return pd.DataFrame(rows)
 
