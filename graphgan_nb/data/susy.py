@@ -20,7 +20,7 @@ __all__ = ['SUSY_PROCESSES', 'PROCESS_LABEL', 'DETECTOR', 'INVISIBLE', 'EVENT_CO
            'read_events', 'event_graphs', 'EventScaler', 'event_splits', 'load_events_sample']
 
 # %% ../../nbs/03a_data.susy.ipynb #4bad1cca
-def slha_text(m_chargino: float = 700.0, m_lsp: float = 200.0, m_heavy: float = 5000.0,
+def slha_text(m_chargino: float = 300.0, m_lsp: float = 150.0, m_heavy: float = 5000.0,
               mu: float = 3000.0, m_higgs: float = 125.0, tanb: float = 10.0,
               width_chargino: float = 0.1, width_n2: float = 0.1) -> str:
     """SLHA1 spectrum: wino-like chi1+- / chi20 (degenerate, mass m_chargino), bino chi10
@@ -120,7 +120,7 @@ def susy_settings(process:str, # a key of `SUSY_PROCESSES`
 
 def susy_pythia(process:str, # a key of `SUSY_PROCESSES`
                 seed:int=1, mpi:bool=True, # Pythia seed; multiparton interactions
-                m_chargino:float=700., m_lsp:float=200., # signal masses (GeV)
+                m_chargino:float=300., m_lsp:float=150., # signal masses (GeV)
                ):
     "An initialised `pythia8mc.Pythia` for one process (the signal's SLHA spectrum written and read in a temporary folder)."
     import pythia8mc
@@ -424,7 +424,7 @@ def simulate_events(process:str, # "signal", "ttbar" or "singletop"
                     n:int, # events to generate
                     seed:int=1, mpi:bool=True,
                     batch:int=250, # events per `nextBatch` call
-                    m_chargino:float=700., m_lsp:float=200., # signal masses (GeV)
+                    m_chargino:float=300., m_lsp:float=150., # signal masses (GeV)
                     detector_config:dict|None=None, # overrides of `DETECTOR`
                    ):
     "Generate `n` events of one process through the detector: `(pandas table, one row per event; stats)`."
@@ -506,7 +506,7 @@ def generate_events(path:str|Path, # output table (.parquet), written atomically
                     shard_size:int=2000, # generated events per shard (unit of work, of resuming and of array jobs)
                     workers:int|None=None, # processes (default: all cores)
                     mpi:bool=True, # multiparton interactions
-                    m_chargino:float=700., m_lsp:float=200., # signal masses (GeV)
+                    m_chargino:float=300., m_lsp:float=150., # signal masses (GeV)
                     progress:bool=True, # tqdm progress bar
                     shards:list|None=None, # compute only these shards (see `event_shards`) and do not merge; None: all, then merge
                     keep_shards:bool=False, # keep `<path>.shards/` after the merge
