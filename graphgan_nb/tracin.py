@@ -125,6 +125,7 @@ def run_experiment(train:tuple, # `(x, mask, y)` tensors of the training split, 
 
 def summarize(results) -> 'pd.DataFrame':
     "Mean ± std over seeds of every metric, per method and training fraction (the paper's Tables 1–2); one seed: means only."
+    results = results.assign(setting=results['setting'].fillna(''))  # read back from results.csv, FT's and RST's '' is NaN
     g = results.groupby(['method', 'fraction', 'setting'], sort=False)
     out = g[list(METRICS)].agg(['mean', 'std'] if results['seed'].nunique() > 1 else ['mean'])  # a std of one value is NaN
     out.insert(0, ('n_train', 'mean'), g['n_train'].mean())
