@@ -45,6 +45,83 @@ def _write_summary(out, summary):
         if summary.get(k) and not Path(summary[k]).exists(): summary[k] = None
     _write_json(Path(out)/'summary.json', summary)
 
+def _write_json(path, res):
+    "Write a command's result as JSON, atomically (nothing when `path` is None)."
+    if path:
+        from graphgan_nb.core import atomic_write
+        atomic_write(path, lambda f: f.write(json.dumps(res, indent=1).encode()))
+
+def _threads(args):
+    if args.threads: import torch; torch.set_num_threads(args.threads)
+
+# %% ../nbs/10_cli.ipynb #7a9d4805
+class Parser(argparse.ArgumentParser):
+    "An argument parser whose errors are one line (`graphgan CMD: error: ...`, exit status 2), without the usage block."
+    def error(self, message):
+        "Print `graphgan CMD: error: message` and exit with status 2."
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+def _number(kind, test, expected):
+    def parse(s):
+        try: v = kind(s)
+        except ValueError: v = None
+        if v is None or not test(v): raise argparse.ArgumentTypeError(f"expected {expected}, got {s!r}")
+        return v
+    parse.__name__ = expected  # what argparse names in its own messages
+    parse.__doc__ = f"A command-line value that must be {expected} (an `argparse` type)."
+    return parse
+
+_positive_int = _number(int, lambda v: v >= 1, 'a positive integer')
+
+_count = _number(int, lambda v: v >= 0, 'an integer >= 0')
+
+_positive = _number(float, lambda v: v > 0 and v != float('inf'), 'a positive number')
+
+_fraction = _number(float, lambda v: 0 < v < 1, 'a number between 0 and 1')
+
+def _add_recipe_args(p):
+    "The settings of a GAN recipe; each one left out comes from the recipe (or the paper's settings with --paper)."
+    p.add_argument('--paper', action='store_true', help="the paper's settings (RMSProp, dropout 0.5, summed messages over all nodes, "
+                                                        "mean-of-sigmoids readout) instead of the recipe that learns on a CPU")
+    p.add_argument('--optimizer', choices=['rmsprop', 'adam'], default=None)
+    p.add_argument('--lr-d', type=float, default=None, help='discriminator learning rate')
+    p.add_argument('--lr-g', type=float, default=None, help='generator learning rate')
+    p.add_argument('--beta1', type=float, default=None, help="Adam's first-moment decay")
+    p.add_argument('--dropout', type=float, default=None, choices=[0.0, 0.5], help='discriminator dropout')
+    p.add_argument('--aggregation', choices=['sum', 'mean'], default=None, help='message aggregation in both networks')
+    p.add_argument('--readout', choices=['mean', 'mlp', 'both'], default=None,
+                   help='discriminator readout: mean of node sigmoids, an MLP on pooled node states, or both added')
+    p.add_argument('--shared-latent', type=int, default=None, help='latent components shared by all nodes of a generated graph')
+    p.add_argument('--neighbours', type=int, default=None, help='messages from the k nearest nodes only (0: fully connected)')
+    p.add_argument('--ema', type=float, default=None, help="decay of the moving average of the generator's weights used for sampling (0: off)")
+    p.add_argument('--r1', type=float, default=None, help='weight of the R1 gradient penalty on the discriminator (0: off; needs --neighbours > 0)')
+    p.add_argument('--minibatch-std', type=int, default=None, help="group size of the discriminator's minibatch standard deviation (0: off)")
+    p.add_argument('--init', choices=['torch', 'kaiming'], default=None,
+                   help="weight initialisation: PyTorch's default (the paper) or He's for LeakyReLU")
+    p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32', help='bf16: forward passes in bfloat16 autocast (about 1.7x faster '
+                                                                              'on CPUs with bf16 matrix units; needs --neighbours > 0)')
+    p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
+    p.add_argument('--val-every', type=_positive_int, default=2,
+                   help='measure the discriminator\'s health and the task metric every this many epochs')
+
+def _add_train_args(p, epochs, out, limit=None, batch_size=32):
+    p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
+    p.add_argument('--representation', choices=['sparse', 'superpixels'], default='sparse',
+                   help='sparse: 100 brightest pixels; superpixels: 75 SLIC superpixels (cached after the first run)')
+    p.add_argument('--epochs', type=_positive_int, default=epochs, help='total epochs (a resumed run does only the missing ones)')
+    p.add_argument('--out', default=out, help='output directory (checkpoint, history, figures)')
+    p.add_argument('--batch-size', type=_positive_int, default=batch_size)
+    _add_recipe_args(p)
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
+    p.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'],
+                   help='MNIST sources to try in order (idx torchvision npm sample)')
+    p.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
+    p.add_argument('--limit', type=_positive_int, default=limit, help='use at most this many real digits')
+    p.add_argument('--keep-every', type=_count, default=0, help='also keep epoch_XXXX.pt every this many epochs')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar (batch logs)')
+
+# %% ../nbs/10_cli.ipynb #dc53d892
 def _digit_graphs(digit, sources, root, limit=None, representation='sparse'):
     from graphgan_nb.data.superpixels import mnist_graphs
     g, _, _ = mnist_graphs(digit, representation, tuple(sources), root)
@@ -148,7 +225,351 @@ def _train_in(args, cfg, out, graphs, train, val, validator, max_seconds):
     print(json.dumps(summary, indent=1))
     return summary
 
-# %% ../nbs/10_cli.ipynb #7a9d4805
+def _quickstart(args): return _train(args, max_seconds=args.minutes*60)
+
+def _quickstart_args(sub):
+    "The `graphgan quickstart` subcommand and its arguments."
+    q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
+                       description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
+                                   'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
+    q.set_defaults(func=_quickstart)
+    _add_train_args(q, epochs=1000, out='quickstart', batch_size=32)
+    q.add_argument('--minutes', type=_positive, default=3.0, help='wall-time budget for training')
+    q.set_defaults(sources=['sample'])
+
+def _train_mnist(args):
+    if args.out is None: args.out = f'runs/{args.representation}_mnist/digit{args.digit}'
+    return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
+
+def _train_mnist_args(sub):
+    "The `graphgan train-mnist` subcommand and its arguments."
+    t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
+                       description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
+    t.set_defaults(func=_train_mnist)
+    _add_train_args(t, epochs=100, out=None)
+    t.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
+
+# %% ../nbs/10_cli.ipynb #113fd518
+def _train_classifier(args):
+    from graphgan_nb.data.mnist import images_key
+    from graphgan_nb.data.superpixels import mnist_graphs
+    from graphgan_nb.gfd import train_classifier, save_classifier, shipped_classifier_path
+    out = check_out(args.out or f'runs/classifier/monet_{args.representation}.pt', suffixes=('.pt',))
+    graphs, labels, images = mnist_graphs(None, args.representation, tuple(args.sources), args.mnist_root)
+    if args.limit: graphs, labels, images = graphs[:args.limit], labels[:args.limit], images[:args.limit]
+    print(f"training a MoNet on {len(graphs)} real {args.representation} digits ({args.epochs} epochs)", flush=True)
+    model, info = train_classifier(graphs, labels, args.representation, args.epochs, args.batch_size, args.lr, args.seed,
+                                   progress=not args.no_progress, data_key=images_key(images))
+    save_classifier(model, info, out)
+    from graphgan_nb.core import write_history
+    write_history(out.with_name(out.stem + '_history.csv'), info['history'])  # per-epoch loss and test accuracy
+    if args.install:
+        from graphgan_nb.core import atomic_write
+        dst = shipped_classifier_path(args.representation); data = out.read_bytes()
+        atomic_write(dst, lambda f: f.write(data)); info['installed'] = str(dst)
+    summary = {k: v for k, v in info.items() if k != 'history'} | dict(checkpoint=str(out))
+    print(json.dumps(summary, indent=1))
+    return summary
+
+def _train_classifier_args(sub):
+    "The `graphgan train-classifier` subcommand and its arguments."
+    c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
+                       description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
+                                   '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
+    c.set_defaults(func=_train_classifier)
+    c.add_argument('--representation', choices=['sparse', 'superpixels'], default='superpixels')
+    c.add_argument('--epochs', type=_positive_int, default=15); c.add_argument('--batch-size', type=_positive_int, default=64)
+    c.add_argument('--lr', type=_positive, default=3e-3, help='peak learning rate of the one-cycle schedule (Adam)')
+    c.add_argument('--seed', type=int, default=0)
+    c.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
+    c.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
+    c.add_argument('--limit', type=_positive_int, default=None, help='use at most this many real digits')
+    c.add_argument('--out', default=None, help='classifier file (default: runs/classifier/monet_<representation>.pt)')
+    c.add_argument('--install', action='store_true', help='also copy the weights into the package (graphgan_nb/assets)')
+    c.add_argument('--no-progress', action='store_true')
+
+# %% ../nbs/10_cli.ipynb #87516a71
+def parse_shards(spec:str, # `3`, `0-9`, `0,4,7-9`, or `i/m`: every m-th shard from i (array task i of m tasks)
+                 n:int, # shards in the run
+                ) -> list[int]:
+    "The shard indices a `--shards` argument names, for a run of `n` shards."
+    from graphgan_nb.data.shards import shard_ranges
+    try:
+        if '/' in spec:
+            i, m = (int(x) for x in spec.split('/'))
+            if not 0 <= i < m: raise ValueError
+            return list(range(i, n, m))
+        ks = []
+        for part in spec.split(','):
+            a, dash, b = part.strip().partition('-')
+            if dash and (not b or int(b) < int(a)): raise ValueError
+            ks += range(int(a), int(b or a) + 1)
+    except ValueError:
+        raise ValueError(f"shards: expected an index (3), a range (0-9), a list (0,4,7-9) or task/tasks (3/10), got {spec!r}") from None
+    bad = [k for k in ks if not 0 <= k < n]
+    if bad: raise ValueError(f"shards: this run has {n} shards, 0 ... {n - 1}; got {shard_ranges(bad)}")
+    return sorted(set(ks))
+
+def _add_shard_args(p, what):
+    p.add_argument('--shards', default=None, metavar='SPEC',
+                   help=f'compute only these shards of {what} and do not merge (batch array jobs): an index (3, e.g. $SLURM_ARRAY_TASK_ID '
+                        'or $(Process)), a range (0-9), a list (0,4,7-9), or i/m for every m-th shard from i (array task i of m); '
+                        'then graphgan merge-shards OUT')
+    p.add_argument('--count-shards', action='store_true', help='print the number of shards of this run (to size an array job) and exit')
+    p.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
+
+def _announce_shards(args, n_shards, out, what):
+    "Parse `--shards` and say what this run will do."
+    from graphgan_nb.data.shards import shard_dir, shard_ranges
+    ks = None if args.shards is None else parse_shards(args.shards, n_shards)
+    todo = 'all' if ks is None else (f'shards {shard_ranges(ks)}' if ks else 'none (no shard of this run falls to this task)')
+    print(f"{what}: {n_shards} shards of {args.shard_size} in {shard_dir(out)}; computing {todo}", flush=True)
+    return ks
+
+def _shards_done(ks, n_shards, out, dt):
+    from graphgan_nb.data.shards import shard_dir, shard_ranges
+    print(f"shards {shard_ranges(ks) or '(none)'} of {n_shards} are in {shard_dir(out)} ({dt:.0f} s); once all are there: "
+          f"graphgan merge-shards {out}")
+    return str(shard_dir(out))
+
+# %% ../nbs/10_cli.ipynb #765d1261
+def _generate_events(args):
+    from graphgan_nb.data.susy import generate_events, event_shards
+    check_out(args.out, suffixes=('.parquet',))
+    n = {k: v for k, v in dict(signal=args.signal, ttbar=args.ttbar, singletop=args.singletop).items() if v > 0}
+    n_shards = len(event_shards(n, args.shard_size))
+    if args.count_shards: print(n_shards); return n_shards
+    ks = _announce_shards(args, n_shards, args.out, 'events'); t0 = time.perf_counter()
+    df = generate_events(args.out, n, args.seed, args.shard_size, args.workers, not args.no_mpi, args.m_chargino, args.m_lsp,
+                         progress=not args.no_progress, shards=ks, keep_shards=args.keep_shards)
+    dt = time.perf_counter() - t0
+    if ks is not None: return _shards_done(ks, n_shards, args.out, dt)
+    print(f"wrote {len(df)} selected events ({int(df.label.sum())} signal) to {args.out} from {sum(n.values())} generated "
+          f"in {dt:.0f} s ({sum(n.values())/dt:.0f} events/s)"); return args.out
+
+def _generate_events_args(sub):
+    "The `graphgan generate-events` subcommand and its arguments."
+    e = sub.add_parser('generate-events', help='SUSY signal and top background events (Pythia 8 + detector) into a Parquet table',
+                       description='Generate chargino-neutralino (Wh) signal, ttbar and single-top events with Pythia 8, pass them '
+                                   'through the parametric detector and the one-lepton + 2 b-jet + MET selection, and write the '
+                                   'selected events (Parquet, with cross-sections and cutflows in its metadata and in a JSON beside it). '
+                                   'Work is done in shards of --shard-size events in OUT.shards/: rerun the same command after a '
+                                   'kill and it continues.')
+    e.set_defaults(func=_generate_events)
+    e.add_argument('--signal', type=_count, default=58_000, help='signal events to generate (about 14%% are selected at 300/150 GeV)')
+    e.add_argument('--ttbar', type=_count, default=150_000, help='ttbar events to generate (about 5.4%% are selected)')
+    e.add_argument('--singletop', type=_count, default=20_000, help='single-top events to generate (about 0.5%% are selected)')
+    e.add_argument('--out', default='data/susy_events.parquet')
+    e.add_argument('--seed', type=int, default=0)
+    e.add_argument('--m-chargino', type=_positive, default=300., help='chargino/neutralino2 mass (GeV; 300/150: as hard as the paper)')
+    e.add_argument('--m-lsp', type=_positive, default=150., help='mass of the bino LSP (GeV)')
+    e.add_argument('--no-mpi', action='store_true', help='switch off multiparton interactions (4x faster, no underlying event)')
+    e.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
+    e.add_argument('--shard-size', type=_positive_int, default=2000, help='generated events per shard (unit of work, of resuming and of array jobs)')
+    _add_shard_args(e, 'signal, then ttbar, then single top')
+    e.add_argument('--no-progress', action='store_true')
+
+# %% ../nbs/10_cli.ipynb #d7639285
+def _tracin_experiment(args):
+    from graphgan_nb.data.susy import read_events, load_events_sample
+    from graphgan_nb.data.susy import event_splits
+    from graphgan_nb.gcn import GCNConfig
+    cfg = GCNConfig(epochs=args.epochs, batch_size=args.batch_size)  # checked before the long part
+    bad = [f for f in args.rst_fractions if not 0 < f < 1]
+    if bad: raise ValueError(f"rst-fractions: expected fractions of the training events in (0, 1), got {bad}")
+    out = check_out(args.out, folder=True)
+    events = read_events(args.events) if args.events else load_events_sample()
+    train, test, _, _ = event_splits(events, args.test_fraction, args.split_seed)
+    with _locked(out): return _tracin_in(args, cfg, out, events, train, test)
+
+def _tracin_in(args, cfg, out, events, train, test):
+    "`_tracin_experiment` once the output folder is held."
+    import pandas as pd
+    from graphgan_nb.core import atomic_write
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection, mislabel_table, plot_profiles
+    print(f"{len(events)} events ({int(events.label.sum())} signal): {len(train[0])} train, {len(test[0])} test; "
+          f"{args.epochs} epochs, seeds {args.seeds}", flush=True)
+    t0 = time.perf_counter()
+    res = run_experiment(train, test, cfg, tuple(args.seeds), tuple(args.rst_fractions), progress=not args.no_progress)
+    atomic_write(out/'results.csv', lambda f: res.to_csv(f, index=False))
+    table = summarize(res); atomic_write(out/'summary.csv', lambda f: table.to_csv(f))
+    fig = plot_profiles(res); atomic_write(out/'profiles.png', lambda f: fig.savefig(f, format='png', dpi=120)); plt.close(fig)
+    summary = dict(events=str(args.events or 'shipped sample'), n_train=len(train[0]), n_test=len(test[0]), epochs=args.epochs,
+                   seeds=args.seeds, seconds=round(time.perf_counter() - t0, 1), results=str(out/'results.csv'),
+                   profiles=str(out/'profiles.png'))
+    if not args.no_mislabel:
+        md = mislabel_detection(train, cfg)
+        summary['mislabel_found'] = {f'top {k:.0%}': v for k, v in md['found'].items()}
+        mt = mislabel_table(md); atomic_write(out/'mislabel.csv', lambda f: mt.to_csv(f, index=False)); summary['mislabel'] = str(out/'mislabel.csv')
+    _write_summary(out, summary)
+    with pd.option_context('display.width', 200, 'display.max_columns', 30):
+        print((table*pd.Series({c: 100 if c[0] in ('accuracy', 'f1', 'precision', 'recall', 'auroc') else 1 for c in table.columns})).round(2))
+    print(json.dumps(summary, indent=1))
+    return summary
+
+def _tracin_experiment_args(sub):
+    "The `graphgan tracin-experiment` subcommand and its arguments."
+    x = sub.add_parser('tracin-experiment', help='GNN-FT / RST / IRST with TracIn self-influence, and mislabel detection',
+                       description='The attribution paper\'s experiment on an event table: train the GCN on all training events '
+                                   '(FT), on random subsets (RST) and on random subsets pruned by TracIn self-influence (IRST), '
+                                   'for several seeds; write results.csv, summary.csv and summary.json.')
+    x.set_defaults(func=_tracin_experiment)
+    x.add_argument('--events', default=None, help='event table (.parquet/.csv/.root; default: the sample shipped with the package)')
+    x.add_argument('--out', default='runs/tracin')
+    x.add_argument('--epochs', type=_positive_int, default=100); x.add_argument('--batch-size', type=_positive_int, default=128)
+    x.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3])
+    x.add_argument('--rst-fractions', type=_fraction, nargs='+', default=[0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05])
+    x.add_argument('--test-fraction', type=_fraction, default=0.2); x.add_argument('--split-seed', type=int, default=0)
+    x.add_argument('--no-mislabel', action='store_true', help='skip the mislabel-detection check')
+    x.add_argument('--no-progress', action='store_true')
+
+# %% ../nbs/10_cli.ipynb #12edb488
+def _gfd(args):
+    from graphgan_nb.gan import load_generator, read_gan_checkpoint
+    from graphgan_nb.gfd import gfd_baselines, load_classifier
+    from graphgan_nb.data.mnist import load_mnist
+    if args.out: check_out(args.out, suffixes=('.json',))
+    rows = []
+    for path in args.checkpoints:
+        G, cfg, hist = load_generator(read_gan_checkpoint(path))
+        if cfg.digit not in range(10): raise ValueError(f"checkpoint {path}: not an MNIST run (digit {cfg.digit})")
+        clf = load_classifier(args.classifier or cfg.representation)
+        n = args.n or len(load_mnist(cfg.digit, tuple(args.sources), args.mnist_root)[0])
+        gen = G.sample(n, seed=args.seed)
+        r = gfd_baselines(cfg.digit, cfg.representation, gen, clf, args.seed, tuple(args.sources), args.mnist_root)
+        rows.append(dict(checkpoint=str(path), epoch=len(hist), **{k: v for k, v in r.items() if k != 'other_digits'}))
+        print(f"{path}: {cfg.representation} digit {cfg.digit}, epoch {len(hist)}: GFD generated {r['generated']:.3f} | "
+              f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) "
+              f"{'n/a' if r['nearest_other'] is None else format(r['nearest_other'], '.3f')} "
+              f"| generated vs all real {r['generated_vs_all_real']:.3f}  (n = {r['n']})", flush=True)
+    _write_json(args.out, rows)
+    return rows
+
+def _gfd_args(sub):
+    "The `graphgan gfd` subcommand and its arguments."
+    f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
+                       description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
+                                   'real halves and nearest other digit on the same reference, and generated vs all real digits.')
+    f.set_defaults(func=_gfd)
+    f.add_argument('checkpoints', nargs='+', help='GAN checkpoints of MNIST runs (sparse or superpixels)')
+    f.add_argument('--n', type=_positive_int, default=None, help='generated graphs (default: as many as real digits of the class)')
+    f.add_argument('--seed', type=int, default=0)
+    f.add_argument('--classifier', default=None, help='classifier file (default: the shipped one of the representation)')
+    f.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
+    f.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
+    f.add_argument('--out', default=None, help='also write the rows as JSON here')
+
+# %% ../nbs/10_cli.ipynb #9caa3f87
+def _sample(args):
+    from graphgan_nb.gan import load_generator, read_gan_checkpoint
+    out = check_out(args.out, suffixes=('.png', '.pt', '.npy', '.hdf5', '.h5'))
+    if args.checkpoint.startswith('shipped:'):
+        from graphgan_nb.gan import shipped_generator
+        args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
+    ck = read_gan_checkpoint(args.checkpoint)
+    if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
+    if out.suffix in ('.hdf5', '.h5'):
+        raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
+    G, cfg, _ = load_generator(ck)
+    if out.suffix == '.pt':
+        from graphgan_nb.core import atomic_save
+        atomic_save(G.sample(args.n, seed=args.seed), out)
+    elif out.suffix == '.npy':  # float32 node features [n, N, 3] in the sparse-MNIST normalisation
+        from graphgan_nb.core import atomic_write
+        x = G.sample(args.n, seed=args.seed).numpy().astype(np.float32)
+        atomic_write(out, lambda f: np.save(f, x))
+    else:
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        from graphgan_nb.data.superpixels import plot_digit_graphs
+        fig = plot_digit_graphs(G.sample(args.n, seed=args.seed), cfg.representation, ncols=min(args.n, 8),
+                                title=f'generated {cfg.representation} digit {cfg.digit}')
+        fig.savefig(out, dpi=120); plt.close(fig)
+    print(f"wrote {out}"); return str(out)
+
+def _sample_jets(args, ck, out):
+    from graphgan_nb.gan import load_jet_generator, sample_jets, sample_jets_to_file
+    G, sc, cfg, hist = load_jet_generator(ck)
+    if out.suffix in ('.hdf5', '.h5'):  # streamed batch by batch: memory does not grow with --n
+        sample_jets_to_file(G, sc, args.n, out, seed=args.seed, progress=not args.no_progress,
+                            attrs=dict(checkpoint=str(args.checkpoint), preset=cfg.preset, epoch=len(hist)))
+        print("jet_features: pt, eta, mass, num_particles of each generated jet's particles in the jet's own frame "
+              "(pt about 1, eta about 0, mass = m/pT); a generated jet has no absolute pT or eta")
+    elif out.suffix == '.png':
+        gen = sample_jets(G, sc, args.n, seed=args.seed)
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        from graphgan_nb.plots import plot_jet_features
+        fig = plot_jet_features(gen, title=f'{args.n} generated jets, {cfg.preset}, epoch {len(hist)}', labels=('generated',))
+        fig.savefig(out, dpi=90); plt.close(fig)
+    else: raise ValueError(f"out: expected a .hdf5, .h5 or .png file for a jet checkpoint, got {out}")
+    print(f"wrote {out}"); return str(out)
+
+def _sample_args(sub):
+    "The `graphgan sample` subcommand and its arguments."
+    s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
+    s.set_defaults(func=_sample)
+    s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
+                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), '
+                                      'shipped:jets-g-fast (the O(N) EPiC GAN)')
+    s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
+    s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
+                                                          '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
+                                                          '(written batch by batch: any --n fits in memory)')
+    s.add_argument('--no-progress', action='store_true', help='no progress bar when writing jets')
+
+# %% ../nbs/10_cli.ipynb #cd3f8def
+def _generate_jets(args):
+    from graphgan_nb.data.jets import generate_jets
+    from graphgan_nb.data.shards import shard_sizes
+    out = check_out(args.out or f'data/{args.type}.hdf5', suffixes=('.hdf5', '.h5'))
+    n_shards = len(shard_sizes(args.n, args.shard_size))
+    if args.count_shards: print(n_shards); return n_shards
+    ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
+    generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress,
+                  shards=ks, keep_shards=args.keep_shards)
+    if ks is not None: return _shards_done(ks, n_shards, out, time.perf_counter() - t0)
+    print(f"wrote {args.n} {args.type} jets to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
+
+def _generate_jets_args(sub):
+    "The `graphgan generate-jets` subcommand and its arguments."
+    g = sub.add_parser('generate-jets', help='Pythia 8 + FastJet jets into a JetNet HDF5 file (parallel, seeded)',
+                       description='Generate jets of one JetNet class with Pythia 8 and FastJet (pp at 13 TeV, anti-kT, '
+                                   'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file. Work is done in '
+                                   'shards of --shard-size jets in OUT.shards/: rerun the same command after a kill and it continues.')
+    g.set_defaults(func=_generate_jets)
+    g.add_argument('--type', default='g', choices=['g', 'q', 't', 'w', 'z'], help='JetNet class (gluon, light quark, top, W, Z)')
+    g.add_argument('--n', type=_positive_int, default=100_000, help='number of jets')
+    g.add_argument('--out', default=None, help='output file (default: data/<type>.hdf5)')
+    g.add_argument('--seed', type=int, default=0, help='run seed (the same seed gives the same file)')
+    g.add_argument('--R', type=_positive, default=0.4, help='anti-kT radius (0.4 reproduces the real JetNet data; JetNet documents 0.8)')
+    g.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
+    g.add_argument('--shard-size', type=_positive_int, default=1000, help='jets per shard (unit of work, of resuming and of array jobs)')
+    _add_shard_args(g, 'the run')
+    g.add_argument('--no-progress', action='store_true')
+
+# %% ../nbs/10_cli.ipynb #92ca0a5b
+def _merge_shards(args):
+    from graphgan_nb.data.shards import read_manifest
+    from graphgan_nb.data.jets import merge_jet_shards
+    from graphgan_nb.data.susy import merge_event_shards
+    check_out(args.out)
+    kind = read_manifest(args.out).get('kind')
+    merge = dict(jets=merge_jet_shards, events=merge_event_shards).get(kind)
+    if merge is None: raise ValueError(f"{args.out}: its manifest names an unknown kind of run {kind!r}; expected jets or events")
+    merge(args.out, args.keep_shards)
+    print(f"merged the shards of the {kind} run into {args.out}"); return args.out
+
+def _merge_shards_args(sub):
+    "The `graphgan merge-shards` subcommand and its arguments."
+    ms = sub.add_parser('merge-shards', help='merge the shards of a generate-jets / generate-events run (after array jobs)',
+                        description='Merge the shards in OUT.shards/, computed by `graphgan generate-jets/generate-events --shards`, '
+                                    'into OUT, atomically; refuses (and lists them) while shards are missing.')
+    ms.set_defaults(func=_merge_shards)
+    ms.add_argument('out', metavar='OUT', help='the --out of the run (e.g. data/g.hdf5)')
+    ms.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
+
+# %% ../nbs/10_cli.ipynb #eeb56513
 def _split(n, test_fraction, limit):
     if not 0 < test_fraction < 1: raise ValueError(f"test-fraction: expected a number in (0, 1), got {test_fraction}")
     start = n - max(1, int(round(n*test_fraction)))
@@ -205,340 +626,6 @@ def _train_jets_in(args, cfg, out):
     print(json.dumps(summary, indent=1))
     return summary
 
-def _sample_jets(args, ck, out):
-    from graphgan_nb.gan import load_jet_generator, sample_jets, sample_jets_to_file
-    G, sc, cfg, hist = load_jet_generator(ck)
-    if out.suffix in ('.hdf5', '.h5'):  # streamed batch by batch: memory does not grow with --n
-        sample_jets_to_file(G, sc, args.n, out, seed=args.seed, progress=not args.no_progress,
-                            attrs=dict(checkpoint=str(args.checkpoint), preset=cfg.preset, epoch=len(hist)))
-        print("jet_features: pt, eta, mass, num_particles of each generated jet's particles in the jet's own frame "
-              "(pt about 1, eta about 0, mass = m/pT); a generated jet has no absolute pT or eta")
-    elif out.suffix == '.png':
-        gen = sample_jets(G, sc, args.n, seed=args.seed)
-        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        from graphgan_nb.plots import plot_jet_features
-        fig = plot_jet_features(gen, title=f'{args.n} generated jets, {cfg.preset}, epoch {len(hist)}', labels=('generated',))
-        fig.savefig(out, dpi=90); plt.close(fig)
-    else: raise ValueError(f"out: expected a .hdf5, .h5 or .png file for a jet checkpoint, got {out}")
-    print(f"wrote {out}"); return str(out)
-
-def _jet_metrics(args):
-    from graphgan_nb.data.jets import read_jetnet
-    from graphgan_nb.metrics import w1_table, jet_metrics
-    if args.out: check_out(args.out, suffixes=('.json',))
-    real, _ = read_jetnet(args.real); gen, _ = read_jetnet(args.gen)
-    table = w1_table(real, gen, seed=args.seed)
-    print("W1 ×1e-3, mean ± std over P pairs of N-jet sets (paper Table 2 layout)")
-    print(table.to_string(index=False))
-    m = jet_metrics(real, gen, n=min(1000, len(real)//2, len(gen)), p=10, num_eval_samples=min(50_000, len(real), len(gen)),
-                    efps=not args.no_efps, seed=args.seed)
-    for k, v in m.items(): print(f"{k:28s} {v if isinstance(v, str) else f'{v[0]:.4g} ± {v[1]:.2g}'}")
-    res = dict(table=table.to_dict('records'), metrics={k: (v if isinstance(v, str) else list(v)) for k, v in m.items()})
-    _write_json(args.out, res)
-    return res
-
-# %% ../nbs/10_cli.ipynb #dc53d892
-def _train_classifier(args):
-    from graphgan_nb.data.mnist import images_key
-    from graphgan_nb.data.superpixels import mnist_graphs
-    from graphgan_nb.gfd import train_classifier, save_classifier, shipped_classifier_path
-    out = check_out(args.out or f'runs/classifier/monet_{args.representation}.pt', suffixes=('.pt',))
-    graphs, labels, images = mnist_graphs(None, args.representation, tuple(args.sources), args.mnist_root)
-    if args.limit: graphs, labels, images = graphs[:args.limit], labels[:args.limit], images[:args.limit]
-    print(f"training a MoNet on {len(graphs)} real {args.representation} digits ({args.epochs} epochs)", flush=True)
-    model, info = train_classifier(graphs, labels, args.representation, args.epochs, args.batch_size, args.lr, args.seed,
-                                   progress=not args.no_progress, data_key=images_key(images))
-    save_classifier(model, info, out)
-    from graphgan_nb.core import write_history
-    write_history(out.with_name(out.stem + '_history.csv'), info['history'])  # per-epoch loss and test accuracy
-    if args.install:
-        from graphgan_nb.core import atomic_write
-        dst = shipped_classifier_path(args.representation); data = out.read_bytes()
-        atomic_write(dst, lambda f: f.write(data)); info['installed'] = str(dst)
-    summary = {k: v for k, v in info.items() if k != 'history'} | dict(checkpoint=str(out))
-    print(json.dumps(summary, indent=1))
-    return summary
-
-def _gfd(args):
-    from graphgan_nb.gan import load_generator, read_gan_checkpoint
-    from graphgan_nb.gfd import gfd_baselines, load_classifier
-    from graphgan_nb.data.mnist import load_mnist
-    if args.out: check_out(args.out, suffixes=('.json',))
-    rows = []
-    for path in args.checkpoints:
-        G, cfg, hist = load_generator(read_gan_checkpoint(path))
-        if cfg.digit not in range(10): raise ValueError(f"checkpoint {path}: not an MNIST run (digit {cfg.digit})")
-        clf = load_classifier(args.classifier or cfg.representation)
-        n = args.n or len(load_mnist(cfg.digit, tuple(args.sources), args.mnist_root)[0])
-        gen = G.sample(n, seed=args.seed)
-        r = gfd_baselines(cfg.digit, cfg.representation, gen, clf, args.seed, tuple(args.sources), args.mnist_root)
-        rows.append(dict(checkpoint=str(path), epoch=len(hist), **{k: v for k, v in r.items() if k != 'other_digits'}))
-        print(f"{path}: {cfg.representation} digit {cfg.digit}, epoch {len(hist)}: GFD generated {r['generated']:.3f} | "
-              f"real halves {r['real_halves']:.3f} | nearest other digit ({r['nearest_other_digit']}) "
-              f"{'n/a' if r['nearest_other'] is None else format(r['nearest_other'], '.3f')} "
-              f"| generated vs all real {r['generated_vs_all_real']:.3f}  (n = {r['n']})", flush=True)
-    _write_json(args.out, rows)
-    return rows
-
-# %% ../nbs/10_cli.ipynb #113fd518
-def _tracin_experiment(args):
-    from graphgan_nb.data.susy import read_events, load_events_sample
-    from graphgan_nb.data.susy import event_splits
-    from graphgan_nb.gcn import GCNConfig
-    cfg = GCNConfig(epochs=args.epochs, batch_size=args.batch_size)  # checked before the long part
-    bad = [f for f in args.rst_fractions if not 0 < f < 1]
-    if bad: raise ValueError(f"rst-fractions: expected fractions of the training events in (0, 1), got {bad}")
-    out = check_out(args.out, folder=True)
-    events = read_events(args.events) if args.events else load_events_sample()
-    train, test, _, _ = event_splits(events, args.test_fraction, args.split_seed)
-    with _locked(out): return _tracin_in(args, cfg, out, events, train, test)
-
-def _tracin_in(args, cfg, out, events, train, test):
-    "`_tracin_experiment` once the output folder is held."
-    import pandas as pd
-    from graphgan_nb.core import atomic_write
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    from graphgan_nb.tracin import run_experiment, summarize, mislabel_detection, mislabel_table, plot_profiles
-    print(f"{len(events)} events ({int(events.label.sum())} signal): {len(train[0])} train, {len(test[0])} test; "
-          f"{args.epochs} epochs, seeds {args.seeds}", flush=True)
-    t0 = time.perf_counter()
-    res = run_experiment(train, test, cfg, tuple(args.seeds), tuple(args.rst_fractions), progress=not args.no_progress)
-    atomic_write(out/'results.csv', lambda f: res.to_csv(f, index=False))
-    table = summarize(res); atomic_write(out/'summary.csv', lambda f: table.to_csv(f))
-    fig = plot_profiles(res); atomic_write(out/'profiles.png', lambda f: fig.savefig(f, format='png', dpi=120)); plt.close(fig)
-    summary = dict(events=str(args.events or 'shipped sample'), n_train=len(train[0]), n_test=len(test[0]), epochs=args.epochs,
-                   seeds=args.seeds, seconds=round(time.perf_counter() - t0, 1), results=str(out/'results.csv'),
-                   profiles=str(out/'profiles.png'))
-    if not args.no_mislabel:
-        md = mislabel_detection(train, cfg)
-        summary['mislabel_found'] = {f'top {k:.0%}': v for k, v in md['found'].items()}
-        mt = mislabel_table(md); atomic_write(out/'mislabel.csv', lambda f: mt.to_csv(f, index=False)); summary['mislabel'] = str(out/'mislabel.csv')
-    _write_summary(out, summary)
-    with pd.option_context('display.width', 200, 'display.max_columns', 30):
-        print((table*pd.Series({c: 100 if c[0] in ('accuracy', 'f1', 'precision', 'recall', 'auroc') else 1 for c in table.columns})).round(2))
-    print(json.dumps(summary, indent=1))
-    return summary
-
-# %% ../nbs/10_cli.ipynb #87516a71
-class Parser(argparse.ArgumentParser):
-    "An argument parser whose errors are one line (`graphgan CMD: error: ...`, exit status 2), without the usage block."
-    def error(self, message):
-        "Print `graphgan CMD: error: message` and exit with status 2."
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-def _number(kind, test, expected):
-    def parse(s):
-        try: v = kind(s)
-        except ValueError: v = None
-        if v is None or not test(v): raise argparse.ArgumentTypeError(f"expected {expected}, got {s!r}")
-        return v
-    parse.__name__ = expected  # what argparse names in its own messages
-    parse.__doc__ = f"A command-line value that must be {expected} (an `argparse` type)."
-    return parse
-
-_positive_int = _number(int, lambda v: v >= 1, 'a positive integer')
-_count = _number(int, lambda v: v >= 0, 'an integer >= 0')
-_positive = _number(float, lambda v: v > 0 and v != float('inf'), 'a positive number')
-_fraction = _number(float, lambda v: 0 < v < 1, 'a number between 0 and 1')
-
-def _add_recipe_args(p):
-    "The settings of a GAN recipe; each one left out comes from the recipe (or the paper's settings with --paper)."
-    p.add_argument('--paper', action='store_true', help="the paper's settings (RMSProp, dropout 0.5, summed messages over all nodes, "
-                                                        "mean-of-sigmoids readout) instead of the recipe that learns on a CPU")
-    p.add_argument('--optimizer', choices=['rmsprop', 'adam'], default=None)
-    p.add_argument('--lr-d', type=float, default=None, help='discriminator learning rate')
-    p.add_argument('--lr-g', type=float, default=None, help='generator learning rate')
-    p.add_argument('--beta1', type=float, default=None, help="Adam's first-moment decay")
-    p.add_argument('--dropout', type=float, default=None, choices=[0.0, 0.5], help='discriminator dropout')
-    p.add_argument('--aggregation', choices=['sum', 'mean'], default=None, help='message aggregation in both networks')
-    p.add_argument('--readout', choices=['mean', 'mlp', 'both'], default=None,
-                   help='discriminator readout: mean of node sigmoids, an MLP on pooled node states, or both added')
-    p.add_argument('--shared-latent', type=int, default=None, help='latent components shared by all nodes of a generated graph')
-    p.add_argument('--neighbours', type=int, default=None, help='messages from the k nearest nodes only (0: fully connected)')
-    p.add_argument('--ema', type=float, default=None, help="decay of the moving average of the generator's weights used for sampling (0: off)")
-    p.add_argument('--r1', type=float, default=None, help='weight of the R1 gradient penalty on the discriminator (0: off; needs --neighbours > 0)')
-    p.add_argument('--minibatch-std', type=int, default=None, help="group size of the discriminator's minibatch standard deviation (0: off)")
-    p.add_argument('--init', choices=['torch', 'kaiming'], default=None,
-                   help="weight initialisation: PyTorch's default (the paper) or He's for LeakyReLU")
-    p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32', help='bf16: forward passes in bfloat16 autocast (about 1.7x faster '
-                                                                              'on CPUs with bf16 matrix units; needs --neighbours > 0)')
-    p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
-    p.add_argument('--val-every', type=_positive_int, default=2,
-                   help='measure the discriminator\'s health and the task metric every this many epochs')
-
-def _add_train_args(p, epochs, out, limit=None, batch_size=32):
-    p.add_argument('--digit', type=int, default=7, help='MNIST class to learn (one model per digit)')
-    p.add_argument('--representation', choices=['sparse', 'superpixels'], default='sparse',
-                   help='sparse: 100 brightest pixels; superpixels: 75 SLIC superpixels (cached after the first run)')
-    p.add_argument('--epochs', type=_positive_int, default=epochs, help='total epochs (a resumed run does only the missing ones)')
-    p.add_argument('--out', default=out, help='output directory (checkpoint, history, figures)')
-    p.add_argument('--batch-size', type=_positive_int, default=batch_size)
-    _add_recipe_args(p)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 ... (default: CUDA when available)')
-    p.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'],
-                   help='MNIST sources to try in order (idx torchvision npm sample)')
-    p.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
-    p.add_argument('--limit', type=_positive_int, default=limit, help='use at most this many real digits')
-    p.add_argument('--keep-every', type=_count, default=0, help='also keep epoch_XXXX.pt every this many epochs')
-    p.add_argument('--no-progress', action='store_true', help='no progress bar (batch logs)')
-
-def parse_shards(spec:str, # `3`, `0-9`, `0,4,7-9`, or `i/m`: every m-th shard from i (array task i of m tasks)
-                 n:int, # shards in the run
-                ) -> list[int]:
-    "The shard indices a `--shards` argument names, for a run of `n` shards."
-    from graphgan_nb.data.shards import shard_ranges
-    try:
-        if '/' in spec:
-            i, m = (int(x) for x in spec.split('/'))
-            if not 0 <= i < m: raise ValueError
-            return list(range(i, n, m))
-        ks = []
-        for part in spec.split(','):
-            a, dash, b = part.strip().partition('-')
-            if dash and (not b or int(b) < int(a)): raise ValueError
-            ks += range(int(a), int(b or a) + 1)
-    except ValueError:
-        raise ValueError(f"shards: expected an index (3), a range (0-9), a list (0,4,7-9) or task/tasks (3/10), got {spec!r}") from None
-    bad = [k for k in ks if not 0 <= k < n]
-    if bad: raise ValueError(f"shards: this run has {n} shards, 0 ... {n - 1}; got {shard_ranges(bad)}")
-    return sorted(set(ks))
-
-def _add_shard_args(p, what):
-    p.add_argument('--shards', default=None, metavar='SPEC',
-                   help=f'compute only these shards of {what} and do not merge (batch array jobs): an index (3, e.g. $SLURM_ARRAY_TASK_ID '
-                        'or $(Process)), a range (0-9), a list (0,4,7-9), or i/m for every m-th shard from i (array task i of m); '
-                        'then graphgan merge-shards OUT')
-    p.add_argument('--count-shards', action='store_true', help='print the number of shards of this run (to size an array job) and exit')
-    p.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
-
-def _quickstart_args(sub):
-    "The `graphgan quickstart` subcommand and its arguments."
-    q = sub.add_parser('quickstart', help='train a small sparse-MNIST GAN for a few CPU minutes; write a PNG and a checkpoint',
-                       description='Train a small sparse-MNIST graph GAN on the real digits shipped with the package '
-                                   'for a few CPU minutes, then write real_vs_generated.png, losses.png and last.pt.')
-    q.set_defaults(func=_quickstart)
-    _add_train_args(q, epochs=1000, out='quickstart', batch_size=32)
-    q.add_argument('--minutes', type=_positive, default=3.0, help='wall-time budget for training')
-    q.set_defaults(sources=['sample'])
-
-def _train_mnist_args(sub):
-    "The `graphgan train-mnist` subcommand and its arguments."
-    t = sub.add_parser('train-mnist', help='train the GAN on one sparse-MNIST digit (resumable)',
-                       description='Train the paper\'s MPNN GAN on one sparse-MNIST digit. Rerun the same command to resume.')
-    t.set_defaults(func=_train_mnist)
-    _add_train_args(t, epochs=100, out=None)
-    t.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint)')
-
-def _train_classifier_args(sub):
-    "The `graphgan train-classifier` subcommand and its arguments."
-    c = sub.add_parser('train-classifier', help='train the MoNet classifier that GFD uses, for one MNIST representation',
-                       description='Train the MoNet (GMMConv) classifier on all real MNIST digits of one representation '
-                                   '(20 %% held out for its test accuracy); with --install the weights replace the shipped ones.')
-    c.set_defaults(func=_train_classifier)
-    c.add_argument('--representation', choices=['sparse', 'superpixels'], default='superpixels')
-    c.add_argument('--epochs', type=_positive_int, default=15); c.add_argument('--batch-size', type=_positive_int, default=64)
-    c.add_argument('--lr', type=_positive, default=3e-3, help='peak learning rate of the one-cycle schedule (Adam)')
-    c.add_argument('--seed', type=int, default=0)
-    c.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
-    c.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
-    c.add_argument('--limit', type=_positive_int, default=None, help='use at most this many real digits')
-    c.add_argument('--out', default=None, help='classifier file (default: runs/classifier/monet_<representation>.pt)')
-    c.add_argument('--install', action='store_true', help='also copy the weights into the package (graphgan_nb/assets)')
-    c.add_argument('--no-progress', action='store_true')
-
-def _generate_events_args(sub):
-    "The `graphgan generate-events` subcommand and its arguments."
-    e = sub.add_parser('generate-events', help='SUSY signal and top background events (Pythia 8 + detector) into a Parquet table',
-                       description='Generate chargino-neutralino (Wh) signal, ttbar and single-top events with Pythia 8, pass them '
-                                   'through the parametric detector and the one-lepton + 2 b-jet + MET selection, and write the '
-                                   'selected events (Parquet, with cross-sections and cutflows in its metadata and in a JSON beside it). '
-                                   'Work is done in shards of --shard-size events in OUT.shards/: rerun the same command after a '
-                                   'kill and it continues.')
-    e.set_defaults(func=_generate_events)
-    e.add_argument('--signal', type=_count, default=58_000, help='signal events to generate (about 14%% are selected at 300/150 GeV)')
-    e.add_argument('--ttbar', type=_count, default=150_000, help='ttbar events to generate (about 5.4%% are selected)')
-    e.add_argument('--singletop', type=_count, default=20_000, help='single-top events to generate (about 0.5%% are selected)')
-    e.add_argument('--out', default='data/susy_events.parquet')
-    e.add_argument('--seed', type=int, default=0)
-    e.add_argument('--m-chargino', type=_positive, default=300., help='chargino/neutralino2 mass (GeV; 300/150: as hard as the paper)')
-    e.add_argument('--m-lsp', type=_positive, default=150., help='mass of the bino LSP (GeV)')
-    e.add_argument('--no-mpi', action='store_true', help='switch off multiparton interactions (4x faster, no underlying event)')
-    e.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
-    e.add_argument('--shard-size', type=_positive_int, default=2000, help='generated events per shard (unit of work, of resuming and of array jobs)')
-    _add_shard_args(e, 'signal, then ttbar, then single top')
-    e.add_argument('--no-progress', action='store_true')
-
-def _tracin_experiment_args(sub):
-    "The `graphgan tracin-experiment` subcommand and its arguments."
-    x = sub.add_parser('tracin-experiment', help='GNN-FT / RST / IRST with TracIn self-influence, and mislabel detection',
-                       description='The attribution paper\'s experiment on an event table: train the GCN on all training events '
-                                   '(FT), on random subsets (RST) and on random subsets pruned by TracIn self-influence (IRST), '
-                                   'for several seeds; write results.csv, summary.csv and summary.json.')
-    x.set_defaults(func=_tracin_experiment)
-    x.add_argument('--events', default=None, help='event table (.parquet/.csv/.root; default: the sample shipped with the package)')
-    x.add_argument('--out', default='runs/tracin')
-    x.add_argument('--epochs', type=_positive_int, default=100); x.add_argument('--batch-size', type=_positive_int, default=128)
-    x.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3])
-    x.add_argument('--rst-fractions', type=_fraction, nargs='+', default=[0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05])
-    x.add_argument('--test-fraction', type=_fraction, default=0.2); x.add_argument('--split-seed', type=int, default=0)
-    x.add_argument('--no-mislabel', action='store_true', help='skip the mislabel-detection check')
-    x.add_argument('--no-progress', action='store_true')
-
-def _gfd_args(sub):
-    "The `graphgan gfd` subcommand and its arguments."
-    f = sub.add_parser('gfd', help='GFD of MNIST GAN checkpoints, with real-vs-real baselines',
-                       description='Graph Frechet distance of generated digits (one line per checkpoint): generated, '
-                                   'real halves and nearest other digit on the same reference, and generated vs all real digits.')
-    f.set_defaults(func=_gfd)
-    f.add_argument('checkpoints', nargs='+', help='GAN checkpoints of MNIST runs (sparse or superpixels)')
-    f.add_argument('--n', type=_positive_int, default=None, help='generated graphs (default: as many as real digits of the class)')
-    f.add_argument('--seed', type=int, default=0)
-    f.add_argument('--classifier', default=None, help='classifier file (default: the shipped one of the representation)')
-    f.add_argument('--sources', nargs='+', default=['idx', 'torchvision', 'npm', 'sample'], help='MNIST sources to try in order')
-    f.add_argument('--mnist-root', default=None, help='directory with MNIST IDX files (for the idx source)')
-    f.add_argument('--out', default=None, help='also write the rows as JSON here')
-
-def _sample_args(sub):
-    "The `graphgan sample` subcommand and its arguments."
-    s = sub.add_parser('sample', help='generate digits from a checkpoint', description='Generate graphs from a GAN checkpoint.')
-    s.set_defaults(func=_sample)
-    s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
-                                      '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), '
-                                      'shipped:jets-g-fast (the O(N) EPiC GAN)')
-    s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
-    s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
-                                                          '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
-                                                          '(written batch by batch: any --n fits in memory)')
-    s.add_argument('--no-progress', action='store_true', help='no progress bar when writing jets')
-
-def _generate_jets_args(sub):
-    "The `graphgan generate-jets` subcommand and its arguments."
-    g = sub.add_parser('generate-jets', help='Pythia 8 + FastJet jets into a JetNet HDF5 file (parallel, seeded)',
-                       description='Generate jets of one JetNet class with Pythia 8 and FastJet (pp at 13 TeV, anti-kT, '
-                                   'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file. Work is done in '
-                                   'shards of --shard-size jets in OUT.shards/: rerun the same command after a kill and it continues.')
-    g.set_defaults(func=_generate_jets)
-    g.add_argument('--type', default='g', choices=['g', 'q', 't', 'w', 'z'], help='JetNet class (gluon, light quark, top, W, Z)')
-    g.add_argument('--n', type=_positive_int, default=100_000, help='number of jets')
-    g.add_argument('--out', default=None, help='output file (default: data/<type>.hdf5)')
-    g.add_argument('--seed', type=int, default=0, help='run seed (the same seed gives the same file)')
-    g.add_argument('--R', type=_positive, default=0.4, help='anti-kT radius (0.4 reproduces the real JetNet data; JetNet documents 0.8)')
-    g.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
-    g.add_argument('--shard-size', type=_positive_int, default=1000, help='jets per shard (unit of work, of resuming and of array jobs)')
-    _add_shard_args(g, 'the run')
-    g.add_argument('--no-progress', action='store_true')
-
-def _merge_shards_args(sub):
-    "The `graphgan merge-shards` subcommand and its arguments."
-    ms = sub.add_parser('merge-shards', help='merge the shards of a generate-jets / generate-events run (after array jobs)',
-                        description='Merge the shards in OUT.shards/, computed by `graphgan generate-jets/generate-events --shards`, '
-                                    'into OUT, atomically; refuses (and lists them) while shards are missing.')
-    ms.set_defaults(func=_merge_shards)
-    ms.add_argument('out', metavar='OUT', help='the --out of the run (e.g. data/g.hdf5)')
-    ms.add_argument('--keep-shards', action='store_true', help='keep the OUT.shards/ directory after merging')
-
 def _train_jets_args(sub):
     "The `graphgan train-jets` subcommand and its arguments."
     j = sub.add_parser('train-jets', help='train the jet GAN on a JetNet file (resumable)',
@@ -564,6 +651,22 @@ def _train_jets_args(sub):
     j.add_argument('--keep-every', type=_count, default=0, help='also keep epoch_XXXX.pt every this many epochs')
     j.add_argument('--no-progress', action='store_true')
 
+# %% ../nbs/10_cli.ipynb #5e5b56f4
+def _jet_metrics(args):
+    from graphgan_nb.data.jets import read_jetnet
+    from graphgan_nb.metrics import w1_table, jet_metrics
+    if args.out: check_out(args.out, suffixes=('.json',))
+    real, _ = read_jetnet(args.real); gen, _ = read_jetnet(args.gen)
+    table = w1_table(real, gen, seed=args.seed)
+    print("W1 ×1e-3, mean ± std over P pairs of N-jet sets (paper Table 2 layout)")
+    print(table.to_string(index=False))
+    m = jet_metrics(real, gen, n=min(1000, len(real)//2, len(gen)), p=10, num_eval_samples=min(50_000, len(real), len(gen)),
+                    efps=not args.no_efps, seed=args.seed)
+    for k, v in m.items(): print(f"{k:28s} {v if isinstance(v, str) else f'{v[0]:.4g} ± {v[1]:.2g}'}")
+    res = dict(table=table.to_dict('records'), metrics={k: (v if isinstance(v, str) else list(v)) for k, v in m.items()})
+    _write_json(args.out, res)
+    return res
+
 def _jet_metrics_args(sub):
     "The `graphgan jet-metrics` subcommand and its arguments."
     m = sub.add_parser('jet-metrics', help='W1 table (paper Table 2) and jetnet metrics for two JetNet files',
@@ -574,34 +677,147 @@ def _jet_metrics_args(sub):
     m.add_argument('--no-efps', action='store_true', help='skip FPD/KPD (energy-flow polynomials)')
     m.add_argument('--out', default=None, help='also write the results as JSON here')
 
-def _bench_args(sub):
-    "The `graphgan bench` subcommand and its arguments."
-    b = sub.add_parser('bench', help='MPNN speed benchmark (graphs/s, fraction of matmul peak, peak memory)',
-                       description='Generator and training throughput of the dense MPNN against the straightforward formulation; '
-                                   'with --jets, --tracin or --memory the jet, TracIn or memory benchmark instead.')
-    b.set_defaults(func=_bench)
-    b.add_argument('--presets', nargs='+', default=['mnist_small', 'jets'])
-    b.add_argument('--batch', type=_positive_int, default=None, help='generation batch size (default 1024; 4096 for --memory)')
-    b.add_argument('--train-batch', type=_positive_int, default=32, help='training batch size')
-    b.add_argument('--threads', type=_positive_int, default=None, help='torch threads (default: torch\'s choice)')
-    b.add_argument('--out', default=None, help='also write the results as JSON here')
-    b.add_argument('--jets', default=None, metavar='HDF5', help='instead: jet GAN vs Pythia jets/s, and metric timings on this JetNet file')
-    b.add_argument('--checkpoint', default=None,
-                   help='jet GAN checkpoint for --jets (default: an untrained generator) or --memory (default: the shipped one)')
-    b.add_argument('--memory', default=None, metavar='HDF5', help='instead: peak memory of streaming vs in-memory jet generation and scoring, '
-                                                                  'scoring --n-score mirrored copies of the jets in this real JetNet file')
-    b.add_argument('--n-score', type=_positive_int, default=1_000_000, help='jets scored, and generated by a stand-in generator, for --memory')
-    b.add_argument('--n-generate', type=_positive_int, nargs='+', default=[5_000],
-                   help='jets generated by the real generator per measurement for --memory')
-    b.add_argument('--chunk', type=_positive_int, default=65_536, help='jets per chunk when scoring (--memory)')
-    b.add_argument('--workdir', default=None, help='directory for the temporary files of --memory (default: the system temp dir)')
-    b.add_argument('--tracin', default=None, metavar='EVENTS', nargs='?', const='sample',
-                   help='instead: TracIn self-influence events/s vs Captum on an event table (default: the shipped sample)')
-    b.add_argument('--epochs', type=_positive_int, default=20, help='GCN epochs (= checkpoints) for --tracin')
-    b.add_argument('--fast-sim', action='store_true', help='instead: jets/s and peak memory of the O(N) EPiC generator, the paper\'s MPNN and '
-                                                          'Pythia 8 + FastJet at 30 and 150 particles (--checkpoint: a trained jets_fast generator)')
-    b.add_argument('--n-pythia', type=_positive_int, default=6000, help='Pythia jets to time for --fast-sim')
+# %% ../nbs/10_cli.ipynb #c1353d29
+_BENCH_OPTIONS = dict(  # the options several benchmarks share: flag, add_argument keywords
+    presets=('--presets', dict(nargs='+', default=['mnist_small', 'jets'], help='MPNN presets to time')),
+    batch=('--batch', dict(type=_positive_int, default=None, help='generation batch size (default 1024)')),
+    train_batch=('--train-batch', dict(type=_positive_int, default=32, help='training batch size')),
+    threads=('--threads', dict(type=_positive_int, default=None, help="torch threads (default: torch's choice)")),
+    out=('--out', dict(default=None, metavar='JSON', help='also write the results as JSON here')),
+    checkpoint=('--checkpoint', dict(default=None, help='a jet GAN checkpoint')))
+_BENCH_TOP = ('presets', 'batch', 'train_batch', 'threads', 'out')  # on `graphgan bench` itself: the MPNN benchmark's
 
+def _bench_options(p, *names, top=False, **helps):
+    "Add the shared options `names` (and those of `helps`, `name='what it means here'`) to a benchmark's parser."
+    for n in (*names, *helps):
+        flag, kw = _BENCH_OPTIONS[n]
+        kw = dict(kw, help=helps.get(n, kw['help']))
+        # under a benchmark's name an option of `graphgan bench` keeps the value given before the name (argparse would
+        # otherwise reset it to the default): `bench --threads 2 jets X` is `bench jets X --threads 2`
+        if n in _BENCH_TOP and not top: kw['default'] = argparse.SUPPRESS
+        p.add_argument(flag, **kw)
+
+def _bench_start(args):
+    "What every benchmark does first: check --out before the work, set --threads."
+    if args.out: check_out(args.out, suffixes=('.json',))
+    _threads(args)
+
+def _bench_mpnn(args):
+    from graphgan_nb.bench import run_benchmark
+    _bench_start(args)
+    return run_benchmark(args.presets, args.batch or 1024, args.train_batch, args.threads, args.out)
+
+def _bench_mpnn_args(bsub):
+    "`graphgan bench mpnn`, the same as `graphgan bench`."
+    m = bsub.add_parser('mpnn', help='the dense MPNN against the straightforward formulation (the default)',
+                        description='Generator and training throughput of the dense MPNN against the straightforward formulation '
+                                    '(what `graphgan bench` alone runs).')
+    m.set_defaults(func=_bench_mpnn)
+    _bench_options(m, *_BENCH_TOP)
+
+def _bench_jets(args):
+    from graphgan_nb.bench import jet_simulation_rates, metric_rates
+    from graphgan_nb.data.jets import read_jetnet
+    _bench_start(args)
+    real, _ = read_jetnet(args.data); half = len(real)//2
+    res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
+    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
+
+def _bench_jets_args(bsub):
+    "`graphgan bench jets HDF5`."
+    j = bsub.add_parser('jets', help='jet GAN vs Pythia jets/s, and metric timings on a JetNet file',
+                        description='Jets per second of the jet GAN against Pythia 8 + FastJet, and the timings of the metrics '
+                                    '(ours against jetnet\'s) on the two halves of a JetNet file.')
+    j.set_defaults(func=_bench_jets)
+    j.add_argument('data', metavar='HDF5', help='a JetNet file (e.g. graphgan generate-jets output)')
+    _bench_options(j, 'threads', 'out', checkpoint='jet GAN checkpoint to time (default: an untrained generator)')
+
+def _bench_memory(args):
+    from graphgan_nb.bench import jet_memory
+    _bench_start(args)
+    return jet_memory(args.data, n_score=args.n_score, n_generate=args.n_generate, batch=args.batch or 4096, chunk=args.chunk,
+                      checkpoint=args.checkpoint, workdir=args.workdir, out=args.out)
+
+def _bench_memory_args(bsub):
+    "`graphgan bench memory HDF5`."
+    m = bsub.add_parser('memory', help='peak memory of streaming vs in-memory jet generation and scoring',
+                        description='Peak memory of streaming against in-memory jet generation and scoring, scoring --n-score '
+                                    'mirrored copies of the jets in a real JetNet file.')
+    m.set_defaults(func=_bench_memory)
+    m.add_argument('data', metavar='HDF5', help='a real JetNet file: the reference sample, and the source of the scored file')
+    m.add_argument('--n-score', type=_positive_int, default=1_000_000, help='jets scored, and generated by a stand-in generator')
+    m.add_argument('--n-generate', type=_positive_int, nargs='+', default=[5_000], help='jets generated by the real generator per measurement')
+    m.add_argument('--chunk', type=_positive_int, default=65_536, help='jets per chunk when scoring')
+    m.add_argument('--workdir', default=None, help='directory for the temporary files (default: the system temp dir)')
+    _bench_options(m, 'threads', 'out', batch='jets per generation batch (default 4096)',
+                   checkpoint='jet GAN checkpoint (default: the shipped jets_masked one)')
+
+def _bench_tracin(args):
+    from graphgan_nb.bench import tracin_rates
+    from graphgan_nb.data.susy import read_events, load_events_sample
+    from graphgan_nb.data.susy import event_splits
+    from graphgan_nb.gcn import GCNConfig, train_gcn
+    _bench_start(args)
+    events = load_events_sample() if args.events is None else read_events(args.events)
+    train, _, _, _ = event_splits(events)
+    _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)
+    res = tracin_rates(cks, *train)
+    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
+
+def _bench_tracin_args(bsub):
+    "`graphgan bench tracin [EVENTS]`."
+    t = bsub.add_parser('tracin', help='TracIn self-influence events/s vs Captum on an event table',
+                        description='Events per second of our TracIn self-influence against Captum\'s TracInCP and TracInCPFast, '
+                                    'on the checkpoints of a GCN trained on an event table.')
+    t.set_defaults(func=_bench_tracin)
+    t.add_argument('events', metavar='EVENTS', nargs='?', default=None, help='event table (default: the sample shipped with the package)')
+    t.add_argument('--epochs', type=_positive_int, default=20, help='GCN epochs (= checkpoints)')
+    _bench_options(t, 'threads', 'out')
+
+def _bench_fast_sim(args):
+    from graphgan_nb.bench import fast_simulation_rates
+    _bench_start(args)
+    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch or 1024, threads=args.threads, checkpoint=args.checkpoint)
+    print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
+          f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
+    print(f"{'generator':9} {'N':>4} {'dtype':5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
+    for r in res['rows']:
+        if 'error' in r: print(f"{r['family']:9} {r['n_particles']:>4} {r['error']}"); continue
+        print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['jets_per_s']:>9.0f} {r['speedup_over_pythia']:>8.1f} "
+              f"{r['jets_per_s']/r['mpnn_jets_per_s']:>7.1f} {r['peak_rss_mb']:>8.0f}")
+    _write_json(args.out, res); return res
+
+def _bench_fast_sim_args(bsub):
+    "`graphgan bench fast-sim`."
+    f = bsub.add_parser('fast-sim', help='EPiC vs the paper\'s MPNN vs Pythia: jets/s and peak memory at 30 and 150 particles',
+                        description='Jets per second and peak memory of the O(N) EPiC generator, the paper\'s MPNN and '
+                                    'Pythia 8 + FastJet at 30 and 150 particles, measured in one run.')
+    f.set_defaults(func=_bench_fast_sim)
+    f.add_argument('--n-pythia', type=_positive_int, default=6000, help='Pythia jets to time')
+    _bench_options(f, 'batch', 'threads', 'out', checkpoint='a trained jets_fast generator for the 30-particle EPiC rows '
+                                                            '(default: an untrained one)')
+
+def _moved(new):
+    "An `argparse` action for an old `graphgan bench` flag: one line naming the benchmark's new form, exit status 2."
+    class Moved(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None): parser.error(f"{option_string} moved: use `graphgan bench {new}`")
+    return Moved
+
+_BENCHMARKS = (_bench_mpnn_args, _bench_jets_args, _bench_memory_args, _bench_tracin_args, _bench_fast_sim_args)
+
+def _bench_args(sub):
+    "The `graphgan bench` subcommand: the MPNN benchmark, or the one named after it."
+    b = sub.add_parser('bench', help='speed and memory benchmarks: MPNN (default), jets, memory, tracin, fast-sim',
+                       description='Without BENCHMARK (or with mpnn): generator and training throughput of the dense MPNN against '
+                                   'the straightforward formulation. graphgan bench BENCHMARK --help says what the others measure.')
+    b.set_defaults(func=_bench_mpnn)
+    _bench_options(b, *_BENCH_TOP, top=True)
+    for flag, new in (('--jets', 'jets HDF5'), ('--memory', 'memory HDF5'), ('--tracin', 'tracin [EVENTS]'), ('--fast-sim', 'fast-sim')):
+        b.add_argument(flag, nargs='?', action=_moved(new), default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    bsub = b.add_subparsers(dest='benchmark', metavar='BENCHMARK', title='benchmarks')
+    for add in _BENCHMARKS: add(bsub)
+
+# %% ../nbs/10_cli.ipynb #2b83d8a8
 _SUBCOMMANDS = (_quickstart_args, _train_mnist_args, _train_classifier_args, _generate_events_args, _tracin_experiment_args, _gfd_args,
                 _sample_args, _generate_jets_args, _merge_shards_args, _train_jets_args, _jet_metrics_args, _bench_args)  # in --help's order
 
@@ -612,8 +828,10 @@ def parser() -> argparse.ArgumentParser:
     for add in _SUBCOMMANDS: add(sub)  # each adds one subparser with its arguments and `func`
     return ap
 
+def _run(args):
+    "Do what `args` asks: each subcommand's function is its parser's `func` default."
+    return args.func(args)
 
-# %% ../nbs/10_cli.ipynb #765d1261
 def run(argv:list[str]|None=None):
     "Run `graphgan argv` and return its result (a summary dict, a path...); bad input exits with status 2 and one line, an interrupt with 130."
     ap = parser(); args = ap.parse_args(argv)
@@ -632,144 +850,3 @@ def main():
     "Entry point of the `graphgan` console command (exit status 0 on success): SIGTERM is handled as Ctrl-C."
     signal.signal(signal.SIGTERM, _terminate)
     run(); return 0
-
-def _announce_shards(args, n_shards, out, what):
-    "Parse `--shards` and say what this run will do."
-    from graphgan_nb.data.shards import shard_dir, shard_ranges
-    ks = None if args.shards is None else parse_shards(args.shards, n_shards)
-    todo = 'all' if ks is None else (f'shards {shard_ranges(ks)}' if ks else 'none (no shard of this run falls to this task)')
-    print(f"{what}: {n_shards} shards of {args.shard_size} in {shard_dir(out)}; computing {todo}", flush=True)
-    return ks
-
-def _shards_done(ks, n_shards, out, dt):
-    from graphgan_nb.data.shards import shard_dir, shard_ranges
-    print(f"shards {shard_ranges(ks) or '(none)'} of {n_shards} are in {shard_dir(out)} ({dt:.0f} s); once all are there: "
-          f"graphgan merge-shards {out}")
-    return str(shard_dir(out))
-
-def _write_json(path, res):
-    "Write a command's result as JSON, atomically (nothing when `path` is None)."
-    if path:
-        from graphgan_nb.core import atomic_write
-        atomic_write(path, lambda f: f.write(json.dumps(res, indent=1).encode()))
-
-def _threads(args):
-    if args.threads: import torch; torch.set_num_threads(args.threads)
-
-def _run(args):
-    "Do what `args` asks: each subcommand's function is its parser's `func` default."
-    return args.func(args)
-
-def _quickstart(args): return _train(args, max_seconds=args.minutes*60)
-
-def _train_mnist(args):
-    if args.out is None: args.out = f'runs/{args.representation}_mnist/digit{args.digit}'
-    return _train(args, max_seconds=None if args.minutes is None else args.minutes*60)
-
-def _generate_jets(args):
-    from graphgan_nb.data.jets import generate_jets
-    from graphgan_nb.data.shards import shard_sizes
-    out = check_out(args.out or f'data/{args.type}.hdf5', suffixes=('.hdf5', '.h5'))
-    n_shards = len(shard_sizes(args.n, args.shard_size))
-    if args.count_shards: print(n_shards); return n_shards
-    ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
-    generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress,
-                  shards=ks, keep_shards=args.keep_shards)
-    if ks is not None: return _shards_done(ks, n_shards, out, time.perf_counter() - t0)
-    print(f"wrote {args.n} {args.type} jets to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
-
-def _merge_shards(args):
-    from graphgan_nb.data.shards import read_manifest
-    from graphgan_nb.data.jets import merge_jet_shards
-    from graphgan_nb.data.susy import merge_event_shards
-    check_out(args.out)
-    kind = read_manifest(args.out).get('kind')
-    merge = dict(jets=merge_jet_shards, events=merge_event_shards).get(kind)
-    if merge is None: raise ValueError(f"{args.out}: its manifest names an unknown kind of run {kind!r}; expected jets or events")
-    merge(args.out, args.keep_shards)
-    print(f"merged the shards of the {kind} run into {args.out}"); return args.out
-
-def _generate_events(args):
-    from graphgan_nb.data.susy import generate_events, event_shards
-    check_out(args.out, suffixes=('.parquet',))
-    n = {k: v for k, v in dict(signal=args.signal, ttbar=args.ttbar, singletop=args.singletop).items() if v > 0}
-    n_shards = len(event_shards(n, args.shard_size))
-    if args.count_shards: print(n_shards); return n_shards
-    ks = _announce_shards(args, n_shards, args.out, 'events'); t0 = time.perf_counter()
-    df = generate_events(args.out, n, args.seed, args.shard_size, args.workers, not args.no_mpi, args.m_chargino, args.m_lsp,
-                         progress=not args.no_progress, shards=ks, keep_shards=args.keep_shards)
-    dt = time.perf_counter() - t0
-    if ks is not None: return _shards_done(ks, n_shards, args.out, dt)
-    print(f"wrote {len(df)} selected events ({int(df.label.sum())} signal) to {args.out} from {sum(n.values())} generated "
-          f"in {dt:.0f} s ({sum(n.values())/dt:.0f} events/s)"); return args.out
-
-def _sample(args):
-    from graphgan_nb.gan import load_generator, read_gan_checkpoint
-    out = check_out(args.out, suffixes=('.png', '.pt', '.npy', '.hdf5', '.h5'))
-    if args.checkpoint.startswith('shipped:'):
-        from graphgan_nb.gan import shipped_generator
-        args.checkpoint = str(shipped_generator(args.checkpoint.split(':', 1)[1]))
-    ck = read_gan_checkpoint(args.checkpoint)
-    if 'scaler' in (ck.get('meta') or {}): return _sample_jets(args, ck, out)
-    if out.suffix in ('.hdf5', '.h5'):
-        raise ValueError(f"out: {out}: a JetNet file needs a jet checkpoint; {args.checkpoint} is an MNIST one (write .png, .pt or .npy)")
-    G, cfg, _ = load_generator(ck)
-    if out.suffix == '.pt':
-        from graphgan_nb.core import atomic_save
-        atomic_save(G.sample(args.n, seed=args.seed), out)
-    elif out.suffix == '.npy':  # float32 node features [n, N, 3] in the sparse-MNIST normalisation
-        from graphgan_nb.core import atomic_write
-        x = G.sample(args.n, seed=args.seed).numpy().astype(np.float32)
-        atomic_write(out, lambda f: np.save(f, x))
-    else:
-        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        from graphgan_nb.data.superpixels import plot_digit_graphs
-        fig = plot_digit_graphs(G.sample(args.n, seed=args.seed), cfg.representation, ncols=min(args.n, 8),
-                                title=f'generated {cfg.representation} digit {cfg.digit}')
-        fig.savefig(out, dpi=120); plt.close(fig)
-    print(f"wrote {out}"); return str(out)
-
-def _bench(args):
-    "The MPNN benchmark, or the one a flag names (--tracin, --jets, --fast-sim, --memory)."
-    if args.out: check_out(args.out, suffixes=('.json',))
-    _threads(args)
-    for flag, fn in (('tracin', _bench_tracin), ('jets', _bench_jets), ('fast_sim', _bench_fast_sim), ('memory', _bench_memory)):
-        if getattr(args, flag): return fn(args)
-    from graphgan_nb.bench import run_benchmark
-    return run_benchmark(args.presets, args.batch or 1024, args.train_batch, args.threads, args.out)
-
-def _bench_tracin(args):
-    from graphgan_nb.bench import tracin_rates
-    from graphgan_nb.data.susy import read_events, load_events_sample
-    from graphgan_nb.data.susy import event_splits
-    from graphgan_nb.gcn import GCNConfig, train_gcn
-    events = load_events_sample() if args.tracin == 'sample' else read_events(args.tracin)
-    train, _, _, _ = event_splits(events)
-    _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)
-    res = tracin_rates(cks, *train)
-    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
-
-def _bench_jets(args):
-    from graphgan_nb.bench import jet_simulation_rates, metric_rates
-    from graphgan_nb.data.jets import read_jetnet
-    real, _ = read_jetnet(args.jets); half = len(real)//2
-    res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
-    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
-
-def _bench_fast_sim(args):
-    from graphgan_nb.bench import fast_simulation_rates
-    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch or 1024, threads=args.threads, checkpoint=args.checkpoint)
-    print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
-          f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
-    print(f"{'generator':9} {'N':>4} {'dtype':5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
-    for r in res['rows']:
-        if 'error' in r: print(f"{r['family']:9} {r['n_particles']:>4} {r['error']}"); continue
-        print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['jets_per_s']:>9.0f} {r['speedup_over_pythia']:>8.1f} "
-              f"{r['jets_per_s']/r['mpnn_jets_per_s']:>7.1f} {r['peak_rss_mb']:>8.0f}")
-    _write_json(args.out, res); return res
-
-def _bench_memory(args):
-    from graphgan_nb.bench import jet_memory
-    return jet_memory(args.memory, n_score=args.n_score, n_generate=args.n_generate, batch=args.batch or 4096, chunk=args.chunk,
-                      checkpoint=args.checkpoint, workdir=args.workdir, out=args.out)
-

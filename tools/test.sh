@@ -23,7 +23,7 @@ check sync_check
 lint_check() { ruff check graphgan_nb tools; }
 check lint_check
 
-cli_help() { for c in "" quickstart train-mnist train-classifier gfd generate-events tracin-experiment sample generate-jets train-jets jet-metrics merge-shards bench; do graphgan $c --help >/dev/null || return 1; done; }
+cli_help() { for c in "" quickstart train-mnist train-classifier gfd generate-events tracin-experiment sample generate-jets train-jets jet-metrics merge-shards bench "bench mpnn" "bench jets" "bench memory" "bench tracin" "bench fast-sim"; do graphgan $c --help >/dev/null || return 1; done; }
 check cli_help
 
 readme_check() { python tools/make_readme.py --check; }
