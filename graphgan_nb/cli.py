@@ -51,6 +51,10 @@ def _write_json(path, res):
         from graphgan_nb.core import atomic_write
         atomic_write(path, lambda f: f.write(json.dumps(res, indent=1).encode()))
 
+def _report(res, path):
+    "Print a command's result as JSON, write it to `path` too (when given), and return it."
+    print(json.dumps(res, indent=1)); _write_json(path, res); return res
+
 def _threads(args):
     if args.threads: import torch; torch.set_num_threads(args.threads)
 
@@ -721,7 +725,7 @@ def _bench_jets(args):
     _bench_start(args)
     real, _ = read_jetnet(args.data); half = len(real)//2
     res = dict(simulation=jet_simulation_rates(checkpoint=args.checkpoint), metrics=metric_rates(real[:half], real[half:]))
-    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
+    return _report(res, args.out)
 
 def _bench_jets_args(bsub):
     "`graphgan bench jets HDF5`."
@@ -762,7 +766,7 @@ def _bench_tracin(args):
     train, _, _, _ = event_splits(events)
     _, _, cks = train_gcn(train, None, GCNConfig(epochs=args.epochs), progress=False)
     res = tracin_rates(cks, *train)
-    print(json.dumps(res, indent=1)); _write_json(args.out, res); return res
+    return _report(res, args.out)
 
 def _bench_tracin_args(bsub):
     "`graphgan bench tracin [EVENTS]`."

@@ -250,7 +250,6 @@ def process(cfg, rep, out, n_workers):
 
 # -------------------------------------------------------------------------------------------- exec_doc
 _re_exec_doc = re.compile(r'^\s*#\|\s*exec_doc\s*$', re.M)
-EXEC_DOC_PENDING = set()   # reserved while other work edits them: a note, not a finding, until they get theirs
 
 
 def _exec_doc_cells(cells):
@@ -284,9 +283,8 @@ def check_exec_doc(cfg, rep, notebooks, out, failed):
         ed = _exec_doc_cells(cells)
         n_cells += len(ed)
         if not ed:
-            if nb in EXEC_DOC_PENDING: rep.note(f'nbs/{nb}', 'no `#| exec_doc` cell yet (pending: see EXEC_DOC_PENDING)')
-            else: rep.bad(f'nbs/{nb}', 'no `#| exec_doc` cell: its page shows no example with its result (mark a cheap example cell '
-                          'that prints or plots `#| exec_doc`; see CONTRIBUTING.md)')
+            rep.bad(f'nbs/{nb}', 'no `#| exec_doc` cell: its page shows no example with its result (mark a cheap example cell '
+                    'that prints or plots `#| exec_doc`; see CONTRIBUTING.md)')
             continue
         if nb in failed or not (out/nb).exists(): continue
         done = {}   # processed cells by source: their outputs

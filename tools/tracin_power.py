@@ -15,21 +15,28 @@ import numpy as np, pandas as pd
 PAIRS = {'90% random, keep 80%': 0.8, '90% random, keep 50%': 0.5}  # IRST setting (run_experiment's name) → the RST fraction it meets
 
 
-def paired_differences(res, metric='accuracy', n_boot=10_000, seed=0):
-    "Mean paired difference and bootstrap 95 % interval over (split, seed) for IRST − RST and IRST − FT."
-    rng = np.random.default_rng(seed)
-    key = ['split', 'seed']
-    ft = res[res.method == 'FT'].set_index(key)[metric]
-    rows = []
+def pair_table(res, metrics=('accuracy',)):
+    "Long table: one row per (split, seed), IRST comparison (− RST at the fraction it meets, − FT) and metric, with `diff`."
+    key, rows = ['split', 'seed'], []
     for setting, frac in PAIRS.items():
-        irst = res[(res.method == 'IRST') & (res.setting == setting)].set_index(key)[metric]
-        rst = res[(res.method == 'RST') & np.isclose(res.fraction, frac)].set_index(key)[metric]
-        for other, ref in ((f'RST {frac:.0%}', rst), ('FT', ft)):
-            d = (irst - ref).dropna().to_numpy()
-            if len(d) == 0: continue
-            boots = rng.choice(d, (n_boot, len(d))).mean(1)
-            rows.append(dict(comparison=f'IRST {setting} − {other}', metric=metric, n_pairs=len(d), mean=d.mean(),
-                             ci_low=np.quantile(boots, 0.025), ci_high=np.quantile(boots, 0.975), std=d.std(ddof=1) if len(d) > 1 else np.nan))
+        irst = res[(res.method == 'IRST') & (res.setting == setting)].set_index(key)
+        refs = {f'RST {frac:.0%}': res[(res.method == 'RST') & np.isclose(res.fraction, frac)], 'FT': res[res.method == 'FT']}
+        for name, ref in refs.items():
+            for m in metrics:
+                d = (irst[m] - ref.set_index(key)[m]).dropna().rename('diff').reset_index()
+                rows.append(d.assign(comparison=f'IRST {setting} − {name}', metric=m))
+    return pd.concat(rows, ignore_index=True)
+
+
+def paired_differences(res, metric='accuracy', n_boot=10_000, seed=0, level='pair'):
+    """Mean paired difference and bootstrap 95 % interval for IRST − RST and IRST − FT, resampling the (split, seed) pairs
+    (`level='pair'`) or the splits, each the mean of its pairs (`level='split'`: the seeds of a split share its test set)."""
+    rng, rows = np.random.default_rng(seed), []
+    for comparison, d in pair_table(res, (metric,)).groupby('comparison', sort=False):
+        v = (d['diff'] if level == 'pair' else d.groupby('split')['diff'].mean()).to_numpy()
+        boots = rng.choice(v, (n_boot, len(v))).mean(1)
+        rows.append(dict(comparison=comparison, metric=metric, n=len(v), mean=v.mean(), ci_low=np.quantile(boots, 0.025),
+                         ci_high=np.quantile(boots, 0.975), std=v.std(ddof=1) if len(v) > 1 else np.nan))
     return pd.DataFrame(rows)
 
 
