@@ -102,6 +102,9 @@ def _add_recipe_args(p):
     p.add_argument('--minibatch-std', type=int, default=None, help="group size of the discriminator's minibatch standard deviation (0: off)")
     p.add_argument('--init', choices=['torch', 'kaiming'], default=None,
                    help="weight initialisation: PyTorch's default (the paper) or He's for LeakyReLU")
+    p.add_argument('--anchored', action=argparse.BooleanOptionalAction, default=None,
+                   help='generator nodes kept near anchor points (k-means centres of the real positions): nodes that tile the image')
+    p.add_argument('--augment', type=float, default=None, help='shift each graph the discriminator sees by up to this much (0: off)')
     p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32', help='bf16: forward passes in bfloat16 autocast (about 1.7x faster '
                                                                               'on CPUs with bf16 matrix units; needs --neighbours > 0)')
     p.add_argument('--no-validation', action='store_true', help='skip the per-epoch task metric (and best.pt)')
@@ -159,7 +162,7 @@ def _describe(cfg) -> str:
                 f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
     return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}, dropout {cfg.dropout:g}, "
             f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
-            f"shared latent {cfg.shared_latent}{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
+            f"shared latent {cfg.shared_latent}{', anchored nodes' if cfg.anchored else ''}{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
             f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
 
 def _where(tr, epochs):
@@ -178,7 +181,7 @@ def _not_first(tr) -> bool:
     return tr.rank > 0
 
 _RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema', 'r1',
-                'minibatch_std', 'init')
+                'minibatch_std', 'init', 'anchored', 'augment')
 
 def _config_kw(args) -> dict:
     "The GANConfig settings given on the command line (the others come from the recipe or the paper)."

@@ -30,7 +30,7 @@ JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results
 JET_PRESETS = ('jets', 'jets_masked', 'jets_fast')  # the presets that learn jets: the paper's two MPNNs and the O(N) EPiC networks
 PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0,
                       beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False,
-                      node_noise=1.0)
+                      node_noise=1.0, anchored=False)
 
 @dataclass
 class GANConfig:
@@ -58,6 +58,7 @@ class GANConfig:
     augment:float=0.0 # differentiable augmentation: shift each graph D sees by up to this much in both position coordinates (0: off)
     minibatch_std:int=4 # group size of the discriminator's minibatch standard deviation (paper: 0, off; needs readout "mlp" or "both")
     init:str='kaiming' # weight initialisation of both networks, one of `INITS` (paper: "torch", PyTorch's default)
+    anchored:bool=False # generator nodes kept near anchor points learned from the data (`Generator.set_anchors`; paper: False)
 
     def __post_init__(self):
         if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
@@ -85,7 +86,7 @@ class GANConfig:
         "The keyword arguments of `build_gan` these settings ask for."
         return dict(dropout=self.dropout, aggregation=self.aggregation, readout=self.readout, shared_latent=self.shared_latent,
                     neighbours=self.neighbours, linear_score=self.linear_score, node_identity=self.node_identity, node_noise=self.node_noise,
-                    minibatch_std=self.minibatch_std, init=self.init)
+                    minibatch_std=self.minibatch_std, init=self.init, anchored=self.anchored)
 
     @classmethod
     def mnist(cls, digit:int, representation:str='sparse', **kw):
@@ -152,6 +153,8 @@ class GANTrainer:
         torch.manual_seed(self.config.seed)
         self.G, self.D = (m.to(self.device) for m in build_gan(self.config.preset, **self.config.networks()))
         if hasattr(self.G, 'fit_multiplicity'): self.G.fit_multiplicity(self.graphs[..., -1] > 0)  # EPiC: draws the data's multiplicities
+        if self.config.anchored:  # anchors from the real positions (a resume loads the saved ones)
+            self.G.set_anchors(self.graphs[..., :2] if mask is None else self.graphs[..., :2][mask.bool()], seed=self.config.seed)
         self.G_ema = copy.deepcopy(self.G).requires_grad_(False) if self.config.ema > 0 else None
         c = self.config
         if c.optimizer == 'rmsprop': opt = lambda ps, lr: torch.optim.RMSprop(ps, lr=lr)
@@ -206,7 +209,7 @@ GAN_FORMAT = 'graphgan_nb.gan/2'
 SAVE_EVERY = 300.0  # seconds of training between checkpoints within an epoch (an epoch of jets takes 10-50 minutes on a CPU)
 PRECISIONS = ('fp32', 'bf16')  # what `GANTrainer(precision=)` accepts; a runtime choice, not part of the recipe or the checkpoint
 _FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
-ADDED_SETTINGS = dict(minibatch_std=0, init='torch')  # settings added within format 2,
+ADDED_SETTINGS = dict(minibatch_std=0, init='torch', anchored=False)  # settings added within format 2,
                                                       # with the value that older format-2 checkpoints were trained with
 
 def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`

@@ -275,12 +275,16 @@ class Generator(nn.Module):
                  neighbours:int=0, # k-nearest-neighbour messages (0: fully connected, the paper), see `MPNNLayer`
                  node_identity:bool=False, # add a learned vector per node to its independent latent part (a role for each node)
                  node_noise:float=1.0, # standard deviation of the independent per-node latent part
+                 anchored:bool=False, # each node starts at and stays near its own anchor point (`set_anchors`): nodes that tile the plane
                 ):
         super().__init__()
         if not 0 <= shared_latent <= hidden - pos_dims:
             raise ValueError(f"shared_latent: expected 0 to {hidden - pos_dims} (|h| − position dims), got {shared_latent}")
         self.n_nodes, self.node_features, self.hidden, self.slope = n_nodes, node_features, hidden, negative_slope
         self.learned_mask, self.shared_latent, self.node_noise = learned_mask, shared_latent, node_noise
+        self.pos_dims, self.anchored = pos_dims, anchored
+        if anchored:  # filled by `set_anchors` from the data; saved with the weights
+            self.register_buffer('anchors', torch.zeros(n_nodes, pos_dims)); self.register_buffer('spread', torch.ones(()))
         self.identity = nn.Parameter(torch.randn(n_nodes, hidden - shared_latent)) if node_identity else None
         self.layers = nn.ModuleList(MPNNLayer(hidden, fe, fn, pos_dims, 0.0, negative_slope, aggregation, neighbours) for _ in range(iters))
 
@@ -289,8 +293,24 @@ class Generator(nn.Module):
                ) -> torch.Tensor:
         "Generated node features `[B, N, node_features]` in [-1, 1]."
         if self.identity is not None: z = z + F.pad(self.identity, (0, self.shared_latent))
+        P = self.pos_dims
+        if self.anchored: z = torch.cat([z[..., :P] + self.anchors, z[..., P:]], -1)  # the first k-NN graph joins neighbouring anchors
         x = torch.tanh(_iterate(self.layers, z, mask, self.slope)[..., :self.node_features])
+        if self.anchored: x = torch.cat([(self.anchors + self.spread*x[..., :P]).clamp(-1, 1).to(x.dtype), x[..., P:]], -1)
         return x if mask is None else x * mask.unsqueeze(-1).to(x.dtype)
+
+    def set_anchors(self, positions:torch.Tensor, # real node positions `[M, pos_dims]` (the nodes of the training graphs)
+                    seed:int=0, # seeds k-means and the subsample of at most 50,000 positions it runs on
+                   ) -> 'Generator':
+        "Anchors at the N k-means centres of the real positions; each node's offset reaches ± the median anchor-to-nearest-anchor distance."
+        from sklearn.cluster import KMeans
+        if not self.anchored: raise ValueError("set_anchors: this generator was built with anchored=False")
+        p = positions.detach().reshape(-1, self.pos_dims).float().cpu()
+        p = p[torch.randperm(len(p), generator=torch.Generator().manual_seed(seed))[:50_000]]
+        if len(p) < self.n_nodes: raise ValueError(f"positions: expected at least {self.n_nodes} points (one per anchor), got {len(p)}")
+        c = torch.as_tensor(KMeans(self.n_nodes, n_init=1, random_state=seed).fit(p.double().numpy()).cluster_centers_, dtype=torch.float32)
+        self.anchors.copy_(c); self.spread.fill_(torch.cdist(c, c).fill_diagonal_(float('inf')).min(1).values.median())
+        return self
 
     def latent(self, n:int, generator:torch.Generator|None=None, device=None):
         "Standard-normal latent node features `[n, N, |h|]` (the last `shared_latent` the same for all nodes of a graph)."
@@ -427,6 +447,7 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               node_noise:float=1.0, # generator: standard deviation of the per-node latent part
               minibatch_std:int=0, # discriminator: group size of the minibatch standard deviation (0: off)
               init:str='torch', # "torch": PyTorch's default initialisation (the paper's code); "kaiming": `kaiming_init`
+              anchored:bool=False, # generator: nodes kept near anchor points (call `G.set_anchors` before training)
              ) -> tuple[Generator, Discriminator]:
     "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults)."
     if isinstance(preset, str):
@@ -436,7 +457,7 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
     if init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {init!r}")
     if p.get('family') == 'epic': return build_epic(p, minibatch_std=minibatch_std, init=init)  # the MPNN settings do not apply
     G, D = (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity,
-                      node_noise=node_noise),
+                      node_noise=node_noise, anchored=anchored),
             Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score,
                           minibatch_std=minibatch_std))
     if init == 'kaiming': kaiming_init(G); kaiming_init(D)

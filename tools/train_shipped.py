@@ -29,6 +29,7 @@ def main():
     ap.add_argument('--export-only', action='store_true', help="ship the run's best.pt as it is, without training (e.g. after stopping a run)")
     ap.add_argument('--jet-data', default='data/g.hdf5', help='JetNet file for jets:g')
     ap.add_argument('--minutes', type=float, default=None, help='wall-time budget per jet model (train-jets --minutes; a resumed run gets it afresh)')
+    ap.add_argument('--trained-on', default='CPU (this 2-core machine)', help="where the run trained, for models.csv's trained_on column")
     a = ap.parse_args()
     runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
     assets = Path(__file__).resolve().parents[1]/'graphgan_nb'/'assets'/'generators'; assets.mkdir(parents=True, exist_ok=True)
@@ -59,7 +60,8 @@ def main():
         cpu = lambda r: r['cpu_seconds'] if isinstance(r.get('cpu_seconds'), (int, float)) else a.threads*r['seconds']
         seconds = sum(cpu(r) for r in h) + (cpu(last['partial']) if last.get('partial') else 0)
         row = dict(model=name, epochs=len(h), best_epoch=best['epoch'], cpu_minutes=round(seconds/60, 1),
-                   **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name))
+                   **metrics, d_auc_at_best=best.get('d_auc'), command=' '.join(cmd), weights=str(dst.name),
+                   trained_on=a.trained_on)
         for f in (runs/'models.csv', assets/'models.csv'):  # one row per exported model, rewritten atomically; the assets copy is committed
             write_history(f, [r for r in (read_history(f) if f.exists() else []) if r['model'] != name] + [row])
         print(json.dumps(row), flush=True)
