@@ -162,7 +162,8 @@ def _describe(cfg) -> str:
                 f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
     return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}, dropout {cfg.dropout:g}, "
             f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
-            f"shared latent {cfg.shared_latent}{', anchored nodes' if cfg.anchored else ''}{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
+            f"shared latent {cfg.shared_latent}{', anchored nodes' if cfg.anchored else ''}"
+            f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
             f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
 
 def _where(tr, epochs):
