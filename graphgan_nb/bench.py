@@ -9,13 +9,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from .mpnn import PRESETS, build_gan, mpnn_flops
-from .gan import lsgan_d_loss, lsgan_g_loss
+from .gan import lsgan_d_loss, lsgan_g_loss, NETWORK_PRESETS, build_networks
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
            'jet_simulation_rates', 'in_fresh_process', 'measure_generator', 'generator_rate', 'fast_simulation_rates',
-           'metric_rates', 'mirrored_copies', 'StandInGenerator', 'memory_measurement', 'memory_job', 'jet_memory',
-           'tracin_rates']
+           'metric_rates', 'mirrored_copies', 'StandInGenerator', 'memory_measurement', 'memory_job', 'jet_memory']
 
 # %% ../nbs/11_bench.ipynb #241311ae
 def matmul_gflops(n:int=2048, # square matrix size
@@ -165,7 +164,7 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
         G = load_jet_generator(checkpoint)[0]
     else:
         torch.manual_seed(0)
-        G, _ = build_gan(dict(PRESETS['jets_fast' if family == 'epic' else 'jets_masked'], n_nodes=n_particles))
+        G, _ = build_networks(dict(NETWORK_PRESETS['jets_fast' if family == 'epic' else 'jets_masked'], n_nodes=n_particles))
         if family == 'epic': G.fit_multiplicity(torch.ones(1, n_particles))
     G.eval()
     with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
@@ -374,50 +373,4 @@ def jet_memory(real:str|Path, # a real JetNet file: the reference sample, and th
               f"(×{res['ratio']:.1f}; generation = stand-in at n + network working set, both measured); "
               f"same jets from both paths: {res['same_jets']}")
     if out: Path(out).write_text(json.dumps(res, indent=1))
-    return res
-
-# %% ../nbs/11_bench.ipynb #b02e89d9
-def tracin_rates(checkpoints:list[dict], # GCN checkpoints `{epoch, lr, state}` (`train_gcn`)
-                 x, mask, y, # scaled events to score
-                 n_tracincp:int=500, # events for the slow TracInCP (it is per-example)
-                 batch_size:int=256) -> dict:
-    "Self-influence events/s: closed form vs Captum TracInCPFast and TracInCP (last layer), and rank agreement."
-    import tempfile
-    import numpy as np
-    from scipy.stats import spearmanr
-    from torch.utils.data import TensorDataset, DataLoader
-    from captum.influence import TracInCPFast, TracInCP
-    from graphgan_nb.gcn import EventGCN
-    from graphgan_nb.tracin import self_influence
-    x, mask, y = torch.as_tensor(x), torch.as_tensor(mask), torch.as_tensor(y)
-    def load(model, path):
-        ck = torch.load(path, weights_only=True); model.load_state_dict(ck['state']); model.eval(); return ck['lr']
-    self_influence(checkpoints[:1], x[:64], mask[:64], y[:64])  # warm-up
-    t_ours = float('inf')
-    for _ in range(3):  # best of three: the closed form takes milliseconds, so one run is at the mercy of the scheduler
-        t0 = time.perf_counter(); ours = self_influence(checkpoints, x, mask, y, bias=False); t_ours = min(t_ours, time.perf_counter() - t0)
-    ours_b = self_influence(checkpoints, x, mask, y, bias=True)  # TracInCP's last layer includes the bias
-    res = dict(n_events=len(x), n_checkpoints=len(checkpoints), ours_events_per_s=len(x)/t_ours)
-    with tempfile.TemporaryDirectory() as d:
-        paths = []
-        for ck in checkpoints:
-            p = f"{d}/ck_{ck['epoch']:04d}.pt"; torch.save(dict(state=ck['state'], lr=ck['lr']), p); paths.append(p)
-        F_ = x.shape[-1]; H = checkpoints[0]['state']['conv1.lin.weight'].shape[0]
-        ds = TensorDataset(x, mask, y)
-        fast = TracInCPFast(EventGCN(F_, H), 'fc', ds, paths, load, loss_fn=torch.nn.CrossEntropyLoss(reduction='sum'), batch_size=batch_size)
-        fast.self_influence(DataLoader(TensorDataset(x[:64], mask[:64], y[:64]), batch_size=batch_size))  # warm-up, as for ours
-        t_fast = float('inf')
-        for _ in range(3):  # best of three, as for ours
-            t0 = time.perf_counter(); cf = fast.self_influence(DataLoader(ds, batch_size=batch_size)).numpy()
-            t_fast = min(t_fast, time.perf_counter() - t0)
-        k = min(n_tracincp, len(x)); dk = TensorDataset(x[:k], mask[:k], y[:k])
-        slow = TracInCP(EventGCN(F_, H), dk, paths, load, layers=['fc'], loss_fn=torch.nn.CrossEntropyLoss(reduction='none'), batch_size=1)
-        slow.self_influence(DataLoader(TensorDataset(x[:5], mask[:5], y[:5]), batch_size=1))  # warm-up (one run: it is slow)
-        t0 = time.perf_counter(); cs = slow.self_influence(DataLoader(dk, batch_size=1)).numpy(); t_slow = time.perf_counter() - t0
-    res.update(tracincpfast_events_per_s=len(x)/t_fast, tracincp_events_per_s=k/t_slow,
-               speedup_vs_tracincpfast=t_fast/t_ours, speedup_vs_tracincp=(t_slow/k)/(t_ours/len(x)),
-               spearman_vs_tracincpfast=float(spearmanr(ours, cf).statistic),
-               spearman_vs_tracincp=float(spearmanr(ours_b[:k], cs).statistic),
-               max_rel_diff_vs_tracincp=float(np.abs(ours_b[:k] - cs).max()/np.abs(cs).max()),
-               max_rel_diff_vs_tracincpfast=float(np.abs(ours - cf).max()/np.abs(cf).max()))
     return res

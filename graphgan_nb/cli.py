@@ -155,8 +155,8 @@ def _shipped_beside(args):
 
 def _describe(cfg) -> str:
     "One line of the settings that make a recipe."
-    from graphgan_nb.mpnn import PRESETS
-    if PRESETS[cfg.preset].get('family') == 'epic':
+    from graphgan_nb.gan import NETWORK_PRESETS
+    if NETWORK_PRESETS[cfg.preset].get('family') == 'epic':
         return (f"preset {cfg.preset} (EPiC layers), {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}"
                 f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
                 f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
@@ -761,7 +761,7 @@ def _bench_memory_args(bsub):
                    checkpoint='jet GAN checkpoint (default: the shipped jets_masked one)')
 
 def _bench_tracin(args):
-    from graphgan_nb.bench import tracin_rates
+    from graphgan_nb.tracin import tracin_rates
     from graphgan_nb.data.susy import read_events, load_events_sample
     from graphgan_nb.data.susy import event_splits
     from graphgan_nb.gcn import GCNConfig, train_gcn

@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .mpnn import group_std, kaiming_init
 
 # %% auto #0
 __all__ = ['EPIC_PRESETS', 'EPiCLayer', 'EPiCGenerator', 'EPiCDiscriminator', 'build_epic', 'residual_init', 'epic_flops']
@@ -123,7 +124,6 @@ class EPiCDiscriminator(nn.Module):
         with torch.autocast(x.device.type, enabled=False):
             pooled = torch.cat([self._pool(h.float(), m.float()), g.float()], -1)
             if self.minibatch_std:
-                from graphgan_nb.mpnn import group_std
                 pooled = torch.cat([pooled, group_std(pooled, self.minibatch_std)], 1)
             return self.head(pooled)[:, 0]
 
@@ -142,9 +142,7 @@ def build_epic(preset:dict, # an EPiC preset (see `EPIC_PRESETS`)
     common = dict(n_nodes=p['n_nodes'], node_features=p['node_features'], hidden=p['hidden'], global_dim=p['global_dim'])
     G = EPiCGenerator(**common, layers=p['g_layers'], point_noise=p['point_noise'])
     D = EPiCDiscriminator(**common, layers=p['d_layers'], minibatch_std=minibatch_std)
-    if init == 'kaiming':
-        from graphgan_nb.mpnn import kaiming_init
-        kaiming_init(G); kaiming_init(D)
+    if init == 'kaiming': kaiming_init(G); kaiming_init(D)
     return residual_init(G), residual_init(D)
 
 def residual_init(net:nn.Module, # an EPiC generator or discriminator

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_gan.ipynb #e78a2381
 from __future__ import annotations
-import contextlib, copy, json, math, os, signal, threading, time, warnings
+import contextlib, copy, inspect, json, math, os, signal, threading, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,15 +14,33 @@ from fastcore.basics import patch  # methods added cell by cell, each beside its
 from tqdm.auto import tqdm
 from .core import atomic_save, load_checkpoint, check_graphs, default_device, write_history, array_record
 from .mpnn import PRESETS, AGGREGATIONS, READOUTS, INITS, build_gan, Generator
+from .epic import EPIC_PRESETS, build_epic
 if TYPE_CHECKING:  # for annotations only: the functions import it when called
     from graphgan_nb.data.jets import JetScaler
 
 # %% auto #0
-__all__ = ['SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY', 'PRECISIONS',
-           'ADDED_SETTINGS', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss',
-           'GANTrainer', 'read_gan_checkpoint', 'load_weights', 'r1_penalty', 'discriminator_health', 'load_generator',
-           'plot_history', 'jet_gan_graphs', 'sample_jets', 'load_jet_generator', 'sample_jets_to_file',
-           'export_generator', 'shipped_generators', 'shipped_generator', 'shipped_jet_generator']
+__all__ = ['NETWORK_PRESETS', 'SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY',
+           'PRECISIONS', 'ADDED_SETTINGS', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'build_networks', 'GANConfig',
+           'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'load_weights', 'r1_penalty',
+           'discriminator_health', 'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_jets',
+           'load_jet_generator', 'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
+           'shipped_jet_generator']
+
+# %% ../nbs/05_gan.ipynb #fdeaec17
+NETWORK_PRESETS = {**PRESETS, **EPIC_PRESETS}  # every preset the loop trains: the paper's MPNNs and the O(N) EPiC networks
+
+def build_networks(preset:str|dict, # a name in `NETWORK_PRESETS` or a preset dict
+                   **networks, # `build_gan`'s settings (`GANConfig.networks`); an EPiC preset uses `minibatch_std` and `init` only
+                  ) -> tuple[torch.nn.Module, torch.nn.Module]:
+    "A generator and a discriminator for any trainable preset: `build_epic` for family \"epic\", `build_gan` for the MPNNs."
+    if isinstance(preset, str):
+        if preset not in NETWORK_PRESETS: raise ValueError(f"preset: expected one of {list(NETWORK_PRESETS)}, got {preset!r}")
+        preset = NETWORK_PRESETS[preset]
+    if preset.get('family') != 'epic': return build_gan(preset, **networks)
+    inspect.signature(build_gan).bind(preset, **networks)  # the same settings as for an MPNN (an unknown one is a TypeError)
+    init = networks.get('init', 'torch')
+    if init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {init!r}")
+    return build_epic(preset, minibatch_std=networks.get('minibatch_std', 0), init=init)  # the MPNN settings do not apply
 
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
@@ -35,7 +53,7 @@ PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropou
 @dataclass
 class GANConfig:
     "Everything that defines a graph-GAN training run (stored in every checkpoint)."
-    preset:str='mnist_small' # Table 1 preset, a name in `PRESETS`
+    preset:str='mnist_small' # a name in `NETWORK_PRESETS`: a Table 1 MPNN preset or an EPiC one
     lr_d:float=1e-4 # discriminator learning rate (paper: 1e-5)
     lr_g:float=1e-4 # generator learning rate (paper: 3e-5)
     optimizer:str='adam' # "adam" or "rmsprop" (paper)
@@ -61,7 +79,7 @@ class GANConfig:
     anchored:bool=False # generator nodes kept near anchor points learned from the data (`Generator.set_anchors`; paper: False)
 
     def __post_init__(self):
-        if self.preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {self.preset!r}")
+        if self.preset not in NETWORK_PRESETS: raise ValueError(f"preset: expected one of {list(NETWORK_PRESETS)}, got {self.preset!r}")
         if self.optimizer not in ('rmsprop', 'adam'): raise ValueError(f"optimizer: expected 'rmsprop' or 'adam', got {self.optimizer!r}")
         for k in ('lr_d', 'lr_g'):
             v = getattr(self, k)
@@ -83,7 +101,7 @@ class GANConfig:
             if not 0 <= getattr(self, k) < 1: raise ValueError(f"{k}: expected a number in [0, 1), got {getattr(self, k)!r}")
 
     def networks(self) -> dict:
-        "The keyword arguments of `build_gan` these settings ask for."
+        "The keyword arguments of `build_networks` these settings ask for."
         return dict(dropout=self.dropout, aggregation=self.aggregation, readout=self.readout, shared_latent=self.shared_latent,
                     neighbours=self.neighbours, linear_score=self.linear_score, node_identity=self.node_identity, node_noise=self.node_noise,
                     minibatch_std=self.minibatch_std, init=self.init, anchored=self.anchored)
@@ -143,7 +161,7 @@ class GANTrainer:
                 ):
         self.config = config or GANConfig()
         device = self._setup_distributed(distributed, device)
-        p = PRESETS[self.config.preset]
+        p = NETWORK_PRESETS[self.config.preset]
         self.graphs = check_graphs(graphs, 'training graphs', p['n_nodes'], p['node_features'])
         if self.graphs.abs().max() > 1: raise ValueError("training graphs: features must lie in [-1, 1] (the generator ends in tanh)")
         if mask is not None and tuple(mask.shape) != tuple(self.graphs.shape[:2]):
@@ -151,7 +169,7 @@ class GANTrainer:
         self.mask, self.device, self.keep_every = mask, default_device(device), keep_every
         self.out_dir = Path(out_dir) if out_dir is not None else None
         torch.manual_seed(self.config.seed)
-        self.G, self.D = (m.to(self.device) for m in build_gan(self.config.preset, **self.config.networks()))
+        self.G, self.D = (m.to(self.device) for m in build_networks(self.config.preset, **self.config.networks()))
         if hasattr(self.G, 'fit_multiplicity'): self.G.fit_multiplicity(self.graphs[..., -1] > 0)  # EPiC: draws the data's multiplicities
         if self.config.anchored:  # anchors from the real positions (a resume loads the saved ones)
             self.G.set_anchors(self.graphs[..., :2] if mask is None else self.graphs[..., :2][mask.bool()], seed=self.config.seed)
@@ -499,7 +517,7 @@ def load_generator(path:str|Path, # a checkpoint written by `GANTrainer`
      "from a GAN checkpoint (a path or one already read).")
     ck = path if isinstance(path, dict) else read_gan_checkpoint(path)
     cfg = GANConfig(**ck['config'])
-    G, _ = build_gan(cfg.preset, **cfg.networks())
+    G, _ = build_networks(cfg.preset, **cfg.networks())
     # the moving average samples, when there is one
     load_weights(G, ck.get('generator_ema', ck['generator']), '' if isinstance(path, dict) else path); G.eval()
     return G.to(device or 'cpu'), cfg, list(ck['history'])
@@ -533,7 +551,7 @@ def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
     pf = particle_features if checked else check_jetnet(particle_features, name='training jets')[0]
     scaler = scaler or JetScaler.fit(pf, quantile, pt_log, checked=True)
     x = scaler.transform(pf, checked=True)
-    return torch.from_numpy(x if PRESETS[preset]['node_features'] == 4 else x[..., :3].copy()), scaler
+    return torch.from_numpy(x if NETWORK_PRESETS[preset]['node_features'] == 4 else x[..., :3].copy()), scaler
 
 @torch.no_grad()
 def sample_jets(G:Generator, # a generator trained on a jet preset

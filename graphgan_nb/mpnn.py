@@ -8,7 +8,6 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .epic import EPIC_PRESETS, build_epic
 
 # %% auto #0
 __all__ = ['AGGREGATIONS', 'READOUTS', 'PRESETS', 'INITS', 'adjacency', 'dropout', 'EdgeAggregate', 'MPNNLayer', 'PyGMPNN',
@@ -412,7 +411,6 @@ PRESETS = {
     'superpixels': dict(n_nodes=75, node_features=3, hidden=32, iters=2, fe=(64, 128), fn=(256, 256)),
     'jets':        dict(n_nodes=30, node_features=3, hidden=32, iters=2, fe=(96, 160, 192), fn=(256, 256)),
     'jets_masked': dict(n_nodes=30, node_features=4, hidden=32, iters=2, fe=(96, 160, 192), fn=(256, 256), learned_mask=True),
-    **EPIC_PRESETS,  # not the paper's: the O(N) EPiC networks of `04a_epic` (family "epic"), trained by the same loop
 }
 
 def preset_for_digit(digit:int, # MNIST class 0–9
@@ -449,13 +447,14 @@ def build_gan(preset:str|dict, # a name in `PRESETS` or a dict of the same keys
               init:str='torch', # "torch": PyTorch's default initialisation (the paper's code); "kaiming": `kaiming_init`
               anchored:bool=False, # generator: nodes kept near anchor points (call `G.set_anchors` before training)
              ) -> tuple[Generator, Discriminator]:
-    "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults)."
+    "A generator and a discriminator configured by a Table 1 preset (the paper's networks with the defaults); MPNNs only."
+    other = "`graphgan_nb.gan.build_networks` builds every trainable preset, the EPiC ones (family 'epic') included"
     if isinstance(preset, str):
-        if preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)}, got {preset!r}")
+        if preset not in PRESETS: raise ValueError(f"preset: expected one of {list(PRESETS)} (the paper's MPNNs), got {preset!r}; {other}")
         preset = PRESETS[preset]
     p = {k: tuple(v) if isinstance(v, list) else v for k, v in preset.items()}
     if init not in INITS: raise ValueError(f"init: expected one of {INITS}, got {init!r}")
-    if p.get('family') == 'epic': return build_epic(p, minibatch_std=minibatch_std, init=init)  # the MPNN settings do not apply
+    if p.get('family') == 'epic': raise ValueError(f"preset: an EPiC preset (family 'epic'), not the paper's MPNN; {other}")
     G, D = (Generator(**p, aggregation=aggregation, shared_latent=shared_latent, neighbours=neighbours, node_identity=node_identity,
                       node_noise=node_noise, anchored=anchored),
             Discriminator(**p, dropout=dropout, aggregation=aggregation, readout=readout, neighbours=neighbours, linear_score=linear_score,

@@ -17,14 +17,13 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     from dataclasses import replace
-    from graphgan_nb.gan import load_jet_generator, jet_gan_graphs, lsgan_d_loss, discriminator_health
+    from graphgan_nb.gan import load_jet_generator, jet_gan_graphs, lsgan_d_loss, discriminator_health, build_networks
     from graphgan_nb.data.jets import read_jetnet
-    from graphgan_nb.mpnn import build_gan
     G, sc, cfg, _ = load_jet_generator(a.checkpoint); G.eval()
     pf, _ = read_jetnet(a.data)
     x, _ = jet_gan_graphs(pf[:6400], cfg.preset, sc); v, _ = jet_gan_graphs(pf[-512:], cfg.preset, sc)
     torch.manual_seed(0)
-    _, D = build_gan(cfg.preset, **replace(cfg, init=a.init, dropout=0.0).networks())
+    _, D = build_networks(cfg.preset, **replace(cfg, init=a.init, dropout=0.0).networks())
     opt = torch.optim.Adam(D.parameters(), lr=1e-4, betas=(0.5, 0.999))
     with torch.no_grad(): fv = G.sample(512, seed=5)
     print(f"init {a.init}; scaled eta_rel std: real {v[..., 0].std():.3f}, generated {fv[..., 0].std():.3f}")
