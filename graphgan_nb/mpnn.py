@@ -468,6 +468,8 @@ def mpnn_flops(preset:str|dict, # a name in `PRESETS` or a preset dict
                fast:bool=True, # count the split first layer (per node) instead of per edge
               ) -> float:
     "Multiply-add FLOPs (2 per MAC) of one generator pass for one graph."
+    if isinstance(preset, str) and preset not in PRESETS:
+        raise ValueError(f"preset: expected one of {list(PRESETS)} (the paper's MPNNs), got {preset!r}; for EPiC presets see `epic_flops`")
     p = PRESETS[preset] if isinstance(preset, str) else preset
     if p.get('family') == 'epic': raise ValueError(f"preset {preset!r}: an EPiC preset, not an MPNN; see `epic_flops`")
     N, H, fe, fn = p['n_nodes'], p['hidden'], list(p['fe']), list(p['fn'])
