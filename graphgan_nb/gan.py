@@ -111,8 +111,9 @@ class GANConfig:
         ("Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above "
          "(chosen by the pilots in `results/gan_recipe`).")
         from graphgan_nb.mpnn import preset_for_digit
+        sparse = representation == 'sparse'
         return cls(**{**dict(preset=preset_for_digit(digit, representation), digit=digit, representation=representation,
-                             dequantise=SPARSE_PIXEL/2 if representation == 'sparse' else 0.0), **kw})
+                             dequantise=SPARSE_PIXEL/2 if sparse else 0.0, anchored=not sparse), **kw})
 
     @classmethod
     def jets(cls, preset:str='jets_masked', **kw):
