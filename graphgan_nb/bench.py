@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .mpnn import PRESETS, build_gan, mpnn_flops
-from .gan import lsgan_d_loss, lsgan_g_loss, NETWORK_PRESETS, build_networks
+from .gan import lsgan_d_loss, lsgan_g_loss, NETWORK_PRESETS, build_networks, sample_batch
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
@@ -151,12 +151,15 @@ def in_fresh_process(name:str, # a function of `graphgan_nb.bench` that takes ke
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "mpnn" (the paper's, `jets_masked`)
-                      n_particles:int=30, batch:int=1024, threads:int|None=None,
+                      n_particles:int=30,
+                      batch:int|None=None, # jets per generator call (default: the generator's `sample_batch`, what `sample_jets` uses)
+                      threads:int|None=None,
                       bf16:bool=False, # bfloat16 autocast
                       checkpoint:str|None=None, # a trained jet generator to time instead of an untrained one
+                      n:int=4096, # jets per timed run
                      ) -> dict:
-    ("Jets/s (best of 3 batches, the noise included) and this process's peak resident memory, for one generator; "
-     "run it in a fresh process (`generator_rate`).")
+    ("Jets/s (best of 3 runs of `n` jets in calls of `batch`, the noise included) and this process's peak resident memory, "
+     "for one generator; run it in a fresh process (`generator_rate`).")
     if threads: torch.set_num_threads(threads)
     base = _peak_rss_mb()
     if checkpoint:
@@ -166,20 +169,25 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
         torch.manual_seed(0)
         G, _ = build_networks(dict(NETWORK_PRESETS['jets_fast' if family == 'epic' else 'jets_masked'], n_nodes=n_particles))
         if family == 'epic': G.fit_multiplicity(torch.ones(1, n_particles))
-    G.eval()
+    G.eval(); batch = batch or sample_batch(G)
+    def run(k):
+        for i in range(0, k, batch): G(G.latent(min(batch, k - i)))
     with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
-        G(G.latent(8))
-        t = min(_time(lambda: G(G.latent(batch))) for _ in range(3))
-    return dict(family=family, n_particles=n_particles, bf16=bf16, jets_per_s=batch/t, peak_rss_mb=_peak_rss_mb(), baseline_rss_mb=base)
+        run(batch)
+        t = min(_time(lambda: run(n)) for _ in range(3))
+    return dict(family=family, n_particles=n_particles, bf16=bf16, batch=batch, jets_per_s=n/t, peak_rss_mb=_peak_rss_mb(),
+                baseline_rss_mb=base)
 
-def generator_rate(family:str, n_particles:int=30, batch:int=1024, threads:int|None=None, bf16:bool=False, checkpoint:str|None=None) -> dict:
+def generator_rate(family:str, n_particles:int=30, batch:int|None=None, threads:int|None=None, bf16:bool=False,
+                   checkpoint:str|None=None) -> dict:
     "`measure_generator` in a fresh Python process (so that its peak memory is its own), or the error it ended with."
     return in_fresh_process('measure_generator', dict(family=family, n_particles=n_particles, batch=batch, threads=threads, bf16=bf16,
                                                       checkpoint=checkpoint))
 
 def fast_simulation_rates(n_particles=(30, 150), # jet sizes to time the generators at
                           n_pythia:int=6000, # Pythia 8 + FastJet jets (30 particles) to time
-                          batch:int=1024, threads:int|None=None,
+                          batch:int|None=None, # jets per generator call (default: each generator's `sample_batch`)
+                          threads:int|None=None,
                           checkpoint:str|None=None, # a trained `jets_fast` generator for the 30-particle EPiC rows
                           workers:int|None=None, # Pythia processes (default: all cores)
                          ) -> dict:

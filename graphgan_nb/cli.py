@@ -500,12 +500,12 @@ def _sample_jets(args, ck, out):
     from graphgan_nb.gan import load_jet_generator, sample_jets, sample_jets_to_file
     G, sc, cfg, hist = load_jet_generator(ck)
     if out.suffix in ('.hdf5', '.h5'):  # streamed batch by batch: memory does not grow with --n
-        sample_jets_to_file(G, sc, args.n, out, seed=args.seed, progress=not args.no_progress,
+        sample_jets_to_file(G, sc, args.n, out, seed=args.seed, progress=not args.no_progress, precision=args.precision,
                             attrs=dict(checkpoint=str(args.checkpoint), preset=cfg.preset, epoch=len(hist)))
         print("jet_features: pt, eta, mass, num_particles of each generated jet's particles in the jet's own frame "
               "(pt about 1, eta about 0, mass = m/pT); a generated jet has no absolute pT or eta")
     elif out.suffix == '.png':
-        gen = sample_jets(G, sc, args.n, seed=args.seed)
+        gen = sample_jets(G, sc, args.n, seed=args.seed, precision=args.precision)
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
         from graphgan_nb.plots import plot_jet_features
         fig = plot_jet_features(gen, title=f'{args.n} generated jets, {cfg.preset}, epoch {len(hist)}', labels=('generated',))
@@ -525,6 +525,8 @@ def _sample_args(sub):
                                                           '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
                                                           '(written batch by batch: any --n fits in memory)')
     s.add_argument('--no-progress', action='store_true', help='no progress bar when writing jets')
+    s.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32',
+                   help='jets: bf16 runs the generator in bfloat16 autocast (faster on CPUs with bf16 matrix units; k-NN or EPiC generators)')
 
 # %% ../nbs/10_cli.ipynb #cd3f8def
 def _generate_jets(args):
@@ -785,13 +787,14 @@ def _bench_tracin_args(bsub):
 def _bench_fast_sim(args):
     from graphgan_nb.bench import fast_simulation_rates
     _bench_start(args)
-    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch or 1024, threads=args.threads, checkpoint=args.checkpoint)
+    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch, threads=args.threads, checkpoint=args.checkpoint)
     print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
           f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
-    print(f"{'generator':9} {'N':>4} {'dtype':5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
+    print(f"{'generator':9} {'N':>4} {'dtype':5} {'batch':>5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
     for r in res['rows']:
         if 'error' in r: print(f"{r['family']:9} {r['n_particles']:>4} {r['error']}"); continue
-        print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['jets_per_s']:>9.0f} {r['speedup_over_pythia']:>8.1f} "
+        print(f"{r['family']:9} {r['n_particles']:>4} {'bf16' if r['bf16'] else 'fp32':5} {r['batch']:>5} {r['jets_per_s']:>9.0f} "
+              f"{r['speedup_over_pythia']:>8.1f} "
               f"{r['jets_per_s']/r['mpnn_jets_per_s']:>7.1f} {r['peak_rss_mb']:>8.0f}")
     _write_json(args.out, res); return res
 
