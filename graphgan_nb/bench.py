@@ -152,7 +152,7 @@ def in_fresh_process(name:str, # a function of `graphgan_nb.bench` that takes ke
 
 def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "mpnn" (the paper's, `jets_masked`)
                       n_particles:int=30,
-                      batch:int|None=None, # jets per generator call (default: EPiC's `sample_batch`, what `sample_jets` uses; MPNN: 1,024)
+                      batch:int|None=None, # jets per generator call (default: the generator's `sample_batch`, what `sample_jets` uses)
                       threads:int|None=None,
                       bf16:bool=False, # bfloat16 autocast
                       checkpoint:str|None=None, # a trained jet generator to time instead of an untrained one
@@ -169,7 +169,7 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
         torch.manual_seed(0)
         G, _ = build_networks(dict(NETWORK_PRESETS['jets_fast' if family == 'epic' else 'jets_masked'], n_nodes=n_particles))
         if family == 'epic': G.fit_multiplicity(torch.ones(1, n_particles))
-    G.eval(); batch = batch or (sample_batch(G) if family == 'epic' else 1024)  # the MPNN's cost hardly depends on its batch
+    G.eval(); batch = batch or sample_batch(G)  # what `sample_jets` uses
     n = max(n, batch)
     def run(k):
         for i in range(0, k, batch): G(G.latent(min(batch, k - i)))
@@ -264,6 +264,8 @@ def mirrored_copies(src, # a JetNet file (or array pair) to copy
 # %% ../nbs/11_bench.ipynb #6734f6ce
 class StandInGenerator(torch.nn.Module):
     "The jet generator's interface and shapes — latent `[B, N, |h|]` in, `[B, N, 4]` out — without a network, for memory measurements."
+    sample_batch = 1024  # as the MPNN generator's
+
     def __init__(self, n_nodes:int=30, hidden:int=32, node_features:int=4):
         super().__init__()
         self.n_nodes, self.hidden, self.node_features = n_nodes, hidden, node_features

@@ -91,6 +91,8 @@ def _add_recipe_args(p):
     p.add_argument('--lr-d', type=float, default=None, help='discriminator learning rate')
     p.add_argument('--lr-g', type=float, default=None, help='generator learning rate')
     p.add_argument('--beta1', type=float, default=None, help="Adam's first-moment decay")
+    p.add_argument('--lr-hold', type=_count, default=None, help='epochs at the full learning rates before they decay (with --lr-halflife)')
+    p.add_argument('--lr-halflife', type=float, default=None, help='epochs over which both learning rates halve after --lr-hold (0: constant)')
     p.add_argument('--dropout', type=float, default=None, choices=[0.0, 0.5], help='discriminator dropout')
     p.add_argument('--aggregation', choices=['sum', 'mean'], default=None, help='message aggregation in both networks')
     p.add_argument('--readout', choices=['mean', 'mlp', 'both'], default=None,
@@ -153,14 +155,19 @@ def _shipped_beside(args):
     except FileNotFoundError: return None
     return G, f'{name} ({len(hist)} epochs)'
 
+def _decay(cfg) -> str:
+    "The learning-rate schedule in words ('' for constant rates)."
+    return f" (halving every {cfg.lr_halflife:g} epochs after {cfg.lr_hold})" if cfg.lr_halflife else ''
+
 def _describe(cfg) -> str:
     "One line of the settings that make a recipe."
     from graphgan_nb.gan import NETWORK_PRESETS
     if NETWORK_PRESETS[cfg.preset].get('family') == 'epic':
-        return (f"preset {cfg.preset} (EPiC layers), {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}"
+        return (f"preset {cfg.preset} (EPiC layers), {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}{_decay(cfg)}, batch {cfg.batch_size}"
                 f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
                 f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
-    return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}, batch {cfg.batch_size}, dropout {cfg.dropout:g}, "
+    return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}{_decay(cfg)}, batch {cfg.batch_size}, "
+            f"dropout {cfg.dropout:g}, "
             f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
             f"shared latent {cfg.shared_latent}{', anchored nodes' if cfg.anchored else ''}"
             f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
@@ -181,8 +188,8 @@ def _not_first(tr) -> bool:
         dist.barrier(); dist.destroy_process_group()  # no collective follows
     return tr.rank > 0
 
-_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent', 'neighbours', 'ema', 'r1',
-                'minibatch_std', 'init', 'anchored', 'augment')
+_RECIPE_ARGS = ('optimizer', 'lr_d', 'lr_g', 'lr_hold', 'lr_halflife', 'beta1', 'dropout', 'aggregation', 'readout', 'shared_latent',
+                'neighbours', 'ema', 'r1', 'minibatch_std', 'init', 'anchored', 'augment')
 
 def _config_kw(args) -> dict:
     "The GANConfig settings given on the command line (the others come from the recipe or the paper)."

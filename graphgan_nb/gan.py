@@ -5,7 +5,7 @@
 # %% ../nbs/05_gan.ipynb #e78a2381
 from __future__ import annotations
 import contextlib, copy, inspect, json, math, os, signal, threading, time, warnings
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 import numpy as np
@@ -20,10 +20,11 @@ if TYPE_CHECKING:  # for annotations only: the functions import it when called
 
 # %% auto #0
 __all__ = ['NETWORK_PRESETS', 'SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY',
-           'PRECISIONS', 'ADDED_SETTINGS', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES', 'build_networks', 'GANConfig',
-           'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint', 'load_weights', 'r1_penalty',
-           'discriminator_health', 'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_batch', 'sample_jets',
-           'load_jet_generator', 'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
+           'PRECISIONS', 'ADDED_SETTINGS', 'SCHEDULE_SETTINGS', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES',
+           'build_networks', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint',
+           'same_past_schedule', 'load_weights', 'r1_penalty', 'discriminator_health', 'load_generator', 'plot_history',
+           'jet_gan_graphs', 'sample_batch', 'supports_bf16', 'sample_jets', 'load_jet_generator',
+           'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
            'shipped_jet_generator']
 
 # %% ../nbs/05_gan.ipynb #fdeaec17
@@ -77,6 +78,8 @@ class GANConfig:
     minibatch_std:int=4 # group size of the discriminator's minibatch standard deviation (paper: 0, off; needs readout "mlp" or "both")
     init:str='kaiming' # weight initialisation of both networks, one of `INITS` (paper: "torch", PyTorch's default)
     anchored:bool=False # generator nodes kept near anchor points learned from the data (`Generator.set_anchors`; paper: False)
+    lr_hold:int=0 # epochs at the full learning rates before they start to decay (with `lr_halflife` > 0)
+    lr_halflife:float=0.0 # epochs over which both learning rates halve after `lr_hold` (0: constant rates, as in the paper)
 
     def __post_init__(self):
         if self.preset not in NETWORK_PRESETS: raise ValueError(f"preset: expected one of {list(NETWORK_PRESETS)}, got {self.preset!r}")
@@ -99,6 +102,14 @@ class GANConfig:
         if not 0 <= self.augment < 1: raise ValueError(f"augment: expected a shift in [0, 1), got {self.augment!r}")
         for k in ('beta1', 'ema'):
             if not 0 <= getattr(self, k) < 1: raise ValueError(f"{k}: expected a number in [0, 1), got {getattr(self, k)!r}")
+        if not (isinstance(self.lr_hold, int) and self.lr_hold >= 0): raise ValueError(f"lr_hold: expected an epoch count >= 0, got {self.lr_hold!r}")
+        if not (math.isfinite(self.lr_halflife) and self.lr_halflife >= 0):
+            raise ValueError(f"lr_halflife: expected a number of epochs >= 0, got {self.lr_halflife!r}")
+
+    def lr_factor(self, epoch:int) -> float:
+        "What both learning rates are multiplied by in `epoch` (counted from 0): 1 for `lr_hold` epochs, then halving every `lr_halflife`."
+        if self.lr_halflife == 0 or epoch < self.lr_hold: return 1.0
+        return 0.5**((epoch - self.lr_hold)/self.lr_halflife)
 
     def networks(self) -> dict:
         "The keyword arguments of `build_networks` these settings ask for."
@@ -184,7 +195,7 @@ class GANTrainer:
         self.val_graphs = None if val_graphs is None else check_graphs(val_graphs, 'validation graphs', p['n_nodes'], p['node_features'])
         self.val_mask, self.validator, self.best, self.val_every = val_mask, validator, None, max(1, val_every)
         if precision not in PRECISIONS: raise ValueError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
-        if precision == 'bf16' and self.config.neighbours == 0:
+        if precision == 'bf16' and not supports_bf16(self.G, self.D):
             raise ValueError("precision: bf16 needs neighbours > 0 (the fused fully connected edge network runs in fp32 only)")
         self.precision, self._partial, self._deadline, self._save_every, self._last_save = precision, None, None, None, 0.0
         self._log, self._stop, self._bar_full, self._steps_now, self._fit_t0 = False, None, None, 0, 0.0
@@ -228,7 +239,7 @@ GAN_FORMAT = 'graphgan_nb.gan/2'
 SAVE_EVERY = 300.0  # seconds of training between checkpoints within an epoch (an epoch of jets takes 10-50 minutes on a CPU)
 PRECISIONS = ('fp32', 'bf16')  # what `GANTrainer(precision=)` accepts; a runtime choice, not part of the recipe or the checkpoint
 _FORMAT_1 = 'graphgan_nb.gan/1'  # before the network and optimiser switches: always the paper's networks, Adam β1 = 0.9
-ADDED_SETTINGS = dict(minibatch_std=0, init='torch', anchored=False)  # settings added within format 2,
+ADDED_SETTINGS = dict(minibatch_std=0, init='torch', anchored=False, lr_hold=0, lr_halflife=0.0)  # settings added within format 2,
                                                       # with the value that older format-2 checkpoints were trained with
 
 def read_gan_checkpoint(path:str|Path, # a checkpoint written by `GANTrainer`
@@ -266,7 +277,8 @@ def save(self:GANTrainer, path=None, history:bool=True) -> Path:
 def load(self:GANTrainer, path):
     "Restore networks, optimisers, epoch and history from a checkpoint of the same configuration."
     ck = read_gan_checkpoint(path, self.device)
-    if ck['config'] != asdict(self.config):
+    done = ck['epoch'] + (ck.get('partial') is not None)  # epochs whose learning rates are already spent
+    if not same_past_schedule(GANConfig(**ck['config']), self.config, done):
         diff = {k: (ck['config'].get(k), v) for k, v in asdict(self.config).items() if ck['config'].get(k) != v}
         raise ValueError(f"checkpoint {path}: written with other settings (checkpoint, requested) {diff}; "
                          "use another out_dir or the same settings")
@@ -283,6 +295,17 @@ def load(self:GANTrainer, path):
     self.epoch, self.history = ck['epoch'], list(ck['history'])
     self._partial = ck.get('partial')  # where a run stopped within an epoch (None: at an epoch's end)
     self.meta = {**mine, **theirs}
+
+SCHEDULE_SETTINGS = ('lr_hold', 'lr_halflife')  # what a resumed run may change, if the epochs already done keep their rates
+
+def same_past_schedule(old:GANConfig, # the settings a checkpoint was written with
+                       new:GANConfig, # the settings asked for now
+                       epochs:int, # epochs the checkpoint has trained (or begun)
+                      ) -> bool:
+    ("True when `new` is `old` except for a learning-rate schedule that gave the same rates to the first `epochs` epochs: "
+     "a run at constant rates can be continued with a decay that starts after them, and is then what one run with that schedule would be.")
+    if replace(old, **{k: getattr(new, k) for k in SCHEDULE_SETTINGS}) != new: return False
+    return all(old.lr_factor(e) == new.lr_factor(e) for e in range(epochs))
 
 def load_weights(module:torch.nn.Module, # a network built from a checkpoint's settings
                  state:dict, # the weights stored in the checkpoint
@@ -313,6 +336,8 @@ def train_epoch(self:GANTrainer, bar=None) -> dict:
     # reading them in one place is what shows that a resumed epoch is the same as an uninterrupted one.
     cfg, dev = self.config, self.device
     G, D = self.networks()
+    for opt, lr in ((self.opt_g, cfg.lr_g), (self.opt_d, cfg.lr_d)):
+        for group in opt.param_groups: group['lr'] = lr*cfg.lr_factor(self.epoch)
     g = torch.Generator().manual_seed(cfg.seed*1_000_003 + self.epoch)
     torch.manual_seed(cfg.seed*1_000_003 + self.epoch + 7_919*self.rank)  # dropout masks (each process its own)
     M = len(self.graphs); bs = min(cfg.batch_size, M)
@@ -556,8 +581,12 @@ def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
 
 def sample_batch(G) -> int:
     ("Jets per generator call when sampling many: the generator's own `sample_batch` (EPiC: about 4,096 particles, whose "
-     "activations stay in the CPU's cache, see `11_bench`), else 4,096.")
-    return int(getattr(G, 'sample_batch', 4096))
+     "activations stay in the CPU's cache; the MPNN: 1,024 graphs; see `11_bench`).")
+    return int(G.sample_batch)
+
+def supports_bf16(*networks) -> bool:
+    "Whether bfloat16 autocast can run these networks: not when one has a fully connected (fused, fp32-only) edge network."
+    return not any(getattr(l, 'neighbours', 1) == 0 for net in networks for l in getattr(net, 'layers', []))
 
 @torch.no_grad()
 def sample_jets(G:Generator, # a generator trained on a jet preset
@@ -568,14 +597,13 @@ def sample_jets(G:Generator, # a generator trained on a jet preset
                 precision:str='fp32', # "bf16": the generator in bfloat16 autocast (about 2x the jets/s on CPUs with bf16 matrix units)
                ) -> np.ndarray:
     "Generate `n` jets as JetNet particle features `[n, 30, 4]`, in batches."
-    return np.concatenate(list(_jet_batches(G, scaler, n, seed, batch, precision)))
+    return np.concatenate(list(_jet_batches(G, scaler, n, seed, batch or sample_batch(G), precision)))
 
-def _jet_batches(G, scaler, n, seed, batch=None, precision='fp32'):
+def _jet_batches(G, scaler, n, seed, batch, precision='fp32'):
     "Yield generated jets `[≤batch, 30, 4]` from one seeded noise stream, drawn batch by batch (G in eval mode meanwhile)."
     if precision not in PRECISIONS: raise ValueError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
-    if precision == 'bf16' and any(getattr(l, 'neighbours', 1) == 0 for l in getattr(G, 'layers', [])):
+    if precision == 'bf16' and not supports_bf16(G):
         raise ValueError("precision: bf16 needs a k-NN generator (the fused fully connected edge network runs in fp32 only)")
-    batch = batch or sample_batch(G)
     g = torch.Generator().manual_seed(seed)
     dev = next(G.parameters()).device
     was = G.training; G.eval()

@@ -262,6 +262,8 @@ class Generator(nn.Module):
 
     With `shared_latent` = L > 0 the last L latent components are drawn once per graph and
     given to every node (a per-graph "style"); the first |h| − L stay independent per node."""
+    sample_batch = 1024  # graphs per call when sampling many (`sample_jets`): the fused path's rate hardly grows beyond it (`11_bench`)
+
     def __init__(self, n_nodes:int, # N, nodes per graph
                  node_features:int=3, # output features per node
                  hidden:int=32, # |h|
