@@ -256,18 +256,23 @@ def prompt_leptons(P:dict, # `event_particles` of the batch
     out['lep_id'][e_first] = pid[sl][first]
     return out
 
+def _same_event_pairs(obj_evt:np.ndarray, # the event of each object (lepton, jet) `[k]`
+                      parts:np.ndarray, # indices of candidate particles, in event order
+                      evt:np.ndarray, # the event of every particle
+                      n:int, # events in the batch
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    "Every (object, particle) pair of the same event, vectorised: the object's position in `obj_evt` and the particle's index, per pair."
+    counts = np.bincount(evt[parts], minlength=n)
+    m = counts[obj_evt]
+    obj = np.repeat(np.arange(len(obj_evt)), m)
+    pos = np.arange(m.sum()) - np.repeat(np.cumsum(m) - m, m) + np.repeat((np.cumsum(counts) - counts)[obj_evt], m)
+    return obj, parts[pos]
+
 def _isolation(P, lep, cfg):
-    "Σ pT of the other visible particles within ΔR < iso_R of each lepton (vectorised over the same-event particles)."
+    "Σ pT of the other visible particles within ΔR < iso_R of each lepton."
     evt, pt, eta, phi = P['evt'], P['pt'], P['eta'], P['phi']
-    visi = np.nonzero(P['vis'] & (pt > cfg["iso_ptmin"]))[0]
-    vcounts = np.bincount(evt[visi], minlength=P['n'])
-    voff = np.concatenate([[0], np.cumsum(vcounts)[:-1]])
     if not len(lep): return np.zeros(0)
-    le = evt[lep]
-    nv = vcounts[le]
-    rep_l = np.repeat(np.arange(len(lep)), nv)
-    pos = np.arange(nv.sum()) - np.repeat(np.cumsum(nv) - nv, nv) + np.repeat(voff[le], nv)
-    vj = visi[pos]
+    rep_l, vj = _same_event_pairs(evt[lep], np.nonzero(P['vis'] & (pt > cfg["iso_ptmin"]))[0], evt, P['n'])
     dr2 = (eta[vj] - eta[lep][rep_l]) ** 2 + _dphi(phi[vj], phi[lep][rep_l]) ** 2
     w = np.where((dr2 < cfg["iso_R"] ** 2) & (vj != lep[rep_l]), pt[vj], 0.0)
     return np.bincount(rep_l, weights=w, minlength=len(lep))
@@ -293,13 +298,7 @@ def reco_jets(P:dict, # `event_particles` of the batch
     J['eta'], J['phi'] = np.arcsinh(J['pz'] / J['pt']), np.arctan2(J['py'], J['px'])
     J['m'] = np.sqrt(np.maximum(J['E'] ** 2 - J['px'] ** 2 - J['py'] ** 2 - J['pz'] ** 2, 0.0))
     def near(tag_mask):  # a tagging particle within match_R of the jet
-        ti = np.nonzero(tag_mask & (pt > cfg["tag_ptmin"]))[0]
-        tcount = np.bincount(evt[ti], minlength=n)
-        toff = np.concatenate([[0], np.cumsum(tcount)[:-1]])
-        nt = tcount[J['evt']]
-        rep = np.repeat(np.arange(len(J['pt'])), nt)
-        pos = np.arange(nt.sum()) - np.repeat(np.cumsum(nt) - nt, nt) + np.repeat(toff[J['evt']], nt)
-        tj = ti[pos]
+        rep, tj = _same_event_pairs(J['evt'], np.nonzero(tag_mask & (pt > cfg["tag_ptmin"]))[0], evt, n)
         dr2 = (eta[tj] - J['eta'][rep]) ** 2 + _dphi(phi[tj], J['phi'][rep]) ** 2
         return np.bincount(rep, weights=(dr2 < cfg["match_R"] ** 2).astype(float), minlength=len(J['pt'])) > 0
     is_b = near(_hadron_has(aid, 5) | (aid == 5))
