@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # for annotations only: the functions import it when called
 __all__ = ['NETWORK_PRESETS', 'SPARSE_PIXEL', 'JET_RECIPE', 'JET_PRESETS', 'PAPER_NETWORKS', 'GAN_FORMAT', 'SAVE_EVERY',
            'PRECISIONS', 'ADDED_SETTINGS', 'SCHEDULE_SETTINGS', 'STUCK_AUC', 'STUCK_GAP', 'SHIPPED_ALIASES',
            'build_networks', 'GANConfig', 'lsgan_d_loss', 'lsgan_g_loss', 'GANTrainer', 'read_gan_checkpoint',
-           'same_past_schedule', 'load_weights', 'r1_penalty', 'discriminator_health', 'load_generator', 'plot_history',
-           'jet_gan_graphs', 'sample_batch', 'supports_bf16', 'sample_jets', 'load_jet_generator',
+           'same_past_schedule', 'load_weights', 'r1_penalty', 'supports_bf16', 'discriminator_health',
+           'load_generator', 'plot_history', 'jet_gan_graphs', 'sample_batch', 'sample_jets', 'load_jet_generator',
            'sample_jets_to_file', 'export_generator', 'shipped_generators', 'shipped_generator',
            'shipped_jet_generator']
 
@@ -119,12 +119,12 @@ class GANConfig:
 
     @classmethod
     def mnist(cls, digit:int, representation:str='sparse', **kw):
-        ("Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above "
-         "(chosen by the pilots in `results/gan_recipe`).")
+        ("Our recipe for one MNIST digit: the Table 1 network sizes for the digit, trained with the defaults above; superpixels "
+         "with anchored nodes and the discriminator at half the rate, 5e-5 (chosen by the pilots in `results/gan_recipe`).")
         from graphgan_nb.mpnn import preset_for_digit
         sparse = representation == 'sparse'
         return cls(**{**dict(preset=preset_for_digit(digit, representation), digit=digit, representation=representation,
-                             dequantise=SPARSE_PIXEL/2 if sparse else 0.0, anchored=not sparse), **kw})
+                             dequantise=SPARSE_PIXEL/2 if sparse else 0.0, anchored=not sparse, lr_d=1e-4 if sparse else 5e-5), **kw})
 
     @classmethod
     def jets(cls, preset:str='jets_masked', **kw):
@@ -327,6 +327,10 @@ def r1_penalty(D, # the discriminator
     x = real.detach().requires_grad_(True)
     g, = torch.autograd.grad(D(x, mask).sum(), x, create_graph=True)
     return g.pow(2).sum((1, 2)).mean()
+
+def supports_bf16(*networks) -> bool:
+    "Whether bfloat16 autocast can run these networks: not when one has a fully connected (fused, fp32-only) edge network."
+    return not any(getattr(l, 'neighbours', 1) == 0 for net in networks for l in getattr(net, 'layers', []))
 
 @patch
 def train_epoch(self:GANTrainer, bar=None) -> dict:
@@ -583,10 +587,6 @@ def sample_batch(G) -> int:
     ("Jets per generator call when sampling many: the generator's own `sample_batch` (EPiC: about 4,096 particles, whose "
      "activations stay in the CPU's cache; the MPNN: 1,024 graphs; see `11_bench`).")
     return int(G.sample_batch)
-
-def supports_bf16(*networks) -> bool:
-    "Whether bfloat16 autocast can run these networks: not when one has a fully connected (fused, fp32-only) edge network."
-    return not any(getattr(l, 'neighbours', 1) == 0 for net in networks for l in getattr(net, 'layers', []))
 
 @torch.no_grad()
 def sample_jets(G:Generator, # a generator trained on a jet preset
