@@ -156,7 +156,7 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
                       threads:int|None=None,
                       bf16:bool=False, # bfloat16 autocast
                       checkpoint:str|None=None, # a trained jet generator to time instead of an untrained one
-                      n:int=1024, # jets per timed run (at least one call)
+                      n:int=1024, # jets per timed run (at least one call, and enough for half a second)
                      ) -> dict:
     ("Jets/s (best of 3 runs of `n` jets in calls of `batch`, the noise included) and this process's peak resident memory, "
      "for one generator; run it in a fresh process (`generator_rate`).")
@@ -174,7 +174,8 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
     def run(k):
         for i in range(0, k, batch): G(G.latent(min(batch, k - i)))
     with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
-        run(batch)
+        t1 = _time(lambda: run(batch))  # the warm-up call, timed: each timed run lasts at least half a second
+        n = max(n, batch*int(1 + 0.5/max(t1, 1e-6)))
         t = min(_time(lambda: run(n)) for _ in range(3))
     return dict(family=family, n_particles=n_particles, bf16=bf16, batch=batch, jets_per_s=n/t, peak_rss_mb=_peak_rss_mb(),
                 baseline_rss_mb=base)

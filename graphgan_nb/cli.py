@@ -162,16 +162,13 @@ def _decay(cfg) -> str:
 def _describe(cfg) -> str:
     "One line of the settings that make a recipe."
     from graphgan_nb.gan import NETWORK_PRESETS
-    if NETWORK_PRESETS[cfg.preset].get('family') == 'epic':
-        return (f"preset {cfg.preset} (EPiC layers), {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}{_decay(cfg)}, batch {cfg.batch_size}"
-                f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
-                f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
-    return (f"preset {cfg.preset}, {cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}{_decay(cfg)}, batch {cfg.batch_size}, "
-            f"dropout {cfg.dropout:g}, "
-            f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
-            f"shared latent {cfg.shared_latent}{', anchored nodes' if cfg.anchored else ''}"
-            f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
+    rates = f"{cfg.optimizer} lr_d={cfg.lr_d:g} lr_g={cfg.lr_g:g}{_decay(cfg)}, batch {cfg.batch_size}"
+    tail = (f"{f', EMA {cfg.ema:g}' if cfg.ema else ''}{f', R1 {cfg.r1:g}' if cfg.r1 else ''}"
             f"{f', minibatch std over {cfg.minibatch_std}' if cfg.minibatch_std else ''}, {cfg.init} init")
+    if NETWORK_PRESETS[cfg.preset].get('family') == 'epic': return f"preset {cfg.preset} (EPiC layers), {rates}{tail}"
+    return (f"preset {cfg.preset}, {rates}, dropout {cfg.dropout:g}, "
+            f"{cfg.aggregation} messages{f' from {cfg.neighbours} neighbours' if cfg.neighbours else ''}, {cfg.readout} readout, "
+            f"shared latent {cfg.shared_latent}{', anchored nodes' if cfg.anchored else ''}{tail}")
 
 def _where(tr, epochs):
     "One line saying whether the run is done or stopped at its time budget, and how to continue."
