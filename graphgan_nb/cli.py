@@ -540,16 +540,17 @@ def _generate_jets(args):
     n_shards = len(shard_sizes(args.n, args.shard_size))
     if args.count_shards: print(n_shards); return n_shards
     ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
+    more = {} if args.particles == 30 else dict(n_particles=args.particles)  # (30 is not recorded: older runs resume as before)
     generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress,
-                  shards=ks, keep_shards=args.keep_shards)
+                  shards=ks, keep_shards=args.keep_shards, **more)
     if ks is not None: return _shards_done(ks, n_shards, out, time.perf_counter() - t0)
-    print(f"wrote {args.n} {args.type} jets to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
+    print(f"wrote {args.n} {args.type} jets of {args.particles} particles to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
 
 def _generate_jets_args(sub):
     "The `graphgan generate-jets` subcommand and its arguments."
     g = sub.add_parser('generate-jets', help='Pythia 8 + FastJet jets into a JetNet HDF5 file (parallel, seeded)',
                        description='Generate jets of one JetNet class with Pythia 8 and FastJet (pp at 13 TeV, anti-kT, '
-                                   'jet pT 0.8-1.6 TeV, 30 highest-pT constituents) into a JetNet HDF5 file. Work is done in '
+                                   'jet pT 0.8-1.6 TeV, the --particles highest-pT constituents) into a JetNet HDF5 file. Work is done in '
                                    'shards of --shard-size jets in OUT.shards/: rerun the same command after a kill and it continues.')
     g.set_defaults(func=_generate_jets)
     g.add_argument('--type', default='g', choices=['g', 'q', 't', 'w', 'z'], help='JetNet class (gluon, light quark, top, W, Z)')
@@ -557,6 +558,7 @@ def _generate_jets_args(sub):
     g.add_argument('--out', default=None, help='output file (default: data/<type>.hdf5)')
     g.add_argument('--seed', type=int, default=0, help='run seed (the same seed gives the same file)')
     g.add_argument('--R', type=_positive, default=0.4, help='anti-kT radius (0.4 reproduces the real JetNet data; JetNet documents 0.8)')
+    g.add_argument('--particles', type=_positive_int, default=30, help='constituents stored per jet, the hardest first (JetNet: 30; JetNet150: 150)')
     g.add_argument('--workers', type=_positive_int, default=None, help='processes (default: all cores)')
     g.add_argument('--shard-size', type=_positive_int, default=1000, help='jets per shard (unit of work, of resuming and of array jobs)')
     _add_shard_args(g, 'the run')
@@ -591,7 +593,8 @@ def _split(n, test_fraction, limit):
 
 def _train_jets(args):
     from graphgan_nb.gan import GANConfig
-    if args.paper and args.preset == 'jets_fast': raise ValueError("preset: jets_fast is not the paper's network; --paper needs jets or jets_masked")
+    if args.paper and args.preset not in ('jets', 'jets_masked'):
+        raise ValueError(f"preset: {args.preset} is not the paper's network; --paper needs jets or jets_masked")
     cfg = (GANConfig.jets_paper if args.paper else GANConfig.jets)(args.preset, **_config_kw(args))
     out = check_out(args.out or f'runs/jets/{Path(args.data).stem}_{cfg.preset}', folder=True)
     if not Path(args.data).is_file(): raise FileNotFoundError(f"data: {args.data}: no such file")
@@ -602,9 +605,13 @@ def _train_jets_in(args, cfg, out):
     from dataclasses import asdict
     from graphgan_nb.core import file_record
     from graphgan_nb.data.jets import read_jetnet
-    from graphgan_nb.gan import GANTrainer, jet_gan_graphs, sample_jets, plot_history
+    from graphgan_nb.gan import GANTrainer, NETWORK_PRESETS, jet_gan_graphs, sample_jets, plot_history
     from graphgan_nb.metrics import w1_bootstrap, jet_validator
     pf, _ = read_jetnet(args.data)  # validated here, once: the calls below are told so (checked=True)
+    want = NETWORK_PRESETS[cfg.preset]['n_nodes']
+    if pf.shape[1] != want:
+        raise ValueError(f"data: {args.data} has {pf.shape[1]} particles per jet; preset {cfg.preset} expects {want} "
+                         f"(jets_fast150 is for 150, the others for 30)")
     n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
     x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile, pt_log=args.log_pt and not args.paper,
                            checked=True)
@@ -647,8 +654,10 @@ def _train_jets_args(sub):
                                    'Rerun the same command to resume.')
     j.set_defaults(func=_train_jets)
     j.add_argument('--data', required=True, help='JetNet HDF5 file (g.hdf5 from JetNet, or graphgan generate-jets)')
-    j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked', 'jets_fast'],
-                   help="jets: the paper's MPNN (zero padding); jets_masked: with a learned mask; jets_fast: the O(N) EPiC networks (04a_epic)")
+    # the choices are gan.JET_PRESETS, written out: the CLI starts without importing torch
+    j.add_argument('--preset', default='jets', choices=['jets', 'jets_masked', 'jets_fast', 'jets_fast150'],
+                   help="jets: the paper's MPNN (zero padding); jets_masked: with a learned mask; jets_fast: the O(N) EPiC networks (04a_epic); "
+                        "jets_fast150: the same for 150 particles per jet")
     j.add_argument('--epochs', type=_positive_int, default=100, help='total epochs (a resumed run does only the missing ones)')
     j.add_argument('--minutes', type=_positive, default=None, help='optional wall-time budget (stops at the first step past it, with a checkpoint; '
                                                                'rerun the same command to continue)')

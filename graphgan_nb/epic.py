@@ -40,6 +40,7 @@ class EPiCLayer(nn.Module):
 # %% ../nbs/04a_epic.ipynb #94cfaa44
 class EPiCGenerator(nn.Module):
     "O(N) particle-cloud generator: per-particle and global noise → EPiC layers → (η_rel, φ_rel, pT_rel, mask) per particle, ordered by pT_rel."
+    supports_bf16 = True  # plain linear layers: bfloat16 autocast runs them (`gan.supports_bf16`)
     def __init__(self, n_nodes:int=30, # particles per jet (N, the padded size)
                  node_features:int=4, # output features: three and the mask
                  hidden:int=128, global_dim:int=16, layers:int=4,
@@ -104,6 +105,7 @@ class EPiCGenerator(nn.Module):
 # %% ../nbs/04a_epic.ipynb #9b64ed6c
 class EPiCDiscriminator(nn.Module):
     "O(N) particle-cloud discriminator: EPiC layers on the real particles, then an MLP on the pooled states and the global vector."
+    supports_bf16 = True  # its score is computed in float32 even under autocast
     def __init__(self, n_nodes:int=30, node_features:int=4, hidden:int=128, global_dim:int=16, layers:int=3,
                  negative_slope:float=0.2, minibatch_std:int=0):
         super().__init__()
@@ -135,6 +137,8 @@ class EPiCDiscriminator(nn.Module):
 # %% ../nbs/04a_epic.ipynb #d6085106
 EPIC_PRESETS = {
     'jets_fast': dict(family='epic', n_nodes=30, node_features=4, hidden=96, global_dim=16, g_layers=3, d_layers=3, point_noise=4),
+    # the same networks for 150 particles per jet (the JetNet150 setting: `graphgan generate-jets --particles 150`)
+    'jets_fast150': dict(family='epic', n_nodes=150, node_features=4, hidden=96, global_dim=16, g_layers=3, d_layers=3, point_noise=4),
 }
 
 def build_epic(preset:dict, # an EPiC preset (see `EPIC_PRESETS`)

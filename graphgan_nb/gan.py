@@ -46,7 +46,7 @@ def build_networks(preset:str|dict, # a name in `NETWORK_PRESETS` or a preset di
 # %% ../nbs/05_gan.ipynb #f42f0c88
 SPARSE_PIXEL = 1/14  # the pixel pitch of sparse-MNIST positions: real nodes sit on this grid
 JET_RECIPE = dict(batch_size=64)  # what jets change in the recipe (see `results/gan_recipe`)
-JET_PRESETS = ('jets', 'jets_masked', 'jets_fast')  # the presets that learn jets: the paper's two MPNNs and the O(N) EPiC networks
+JET_PRESETS = ('jets', 'jets_masked', 'jets_fast', 'jets_fast150')  # the presets that learn jets: the paper's two MPNNs and the O(N) EPiC networks
 PAPER_NETWORKS = dict(init='torch', minibatch_std=0, optimizer='rmsprop', dropout=0.5, aggregation='sum', readout='mean', shared_latent=0,
                       beta1=0.9, ema=0.0, neighbours=0, linear_score=False, augment=0.0, r1=0.0, dequantise=0.0, node_identity=False,
                       node_noise=1.0, anchored=False)
@@ -329,8 +329,8 @@ def r1_penalty(D, # the discriminator
     return g.pow(2).sum((1, 2)).mean()
 
 def supports_bf16(*networks) -> bool:
-    "Whether bfloat16 autocast can run these networks: not when one has a fully connected (fused, fp32-only) edge network."
-    return not any(getattr(l, 'neighbours', 1) == 0 for net in networks for l in getattr(net, 'layers', []))
+    "Whether bfloat16 autocast can run all these networks (each says so: an MPNN only with k-NN messages, EPiC networks always)."
+    return all(getattr(net, 'supports_bf16', True) for net in networks)
 
 @patch
 def train_epoch(self:GANTrainer, bar=None) -> dict:

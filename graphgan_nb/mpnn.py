@@ -149,6 +149,11 @@ class MPNNLayer(nn.Module):
         self.save_activations = 2**26  # edge activations (floats) kept for backward; beyond this they are recomputed
         self.reset_parameters()
 
+    @property
+    def supports_bf16(self) -> bool:
+        "Whether bfloat16 autocast can run this layer: the k-NN path can; the fused fully connected edge network runs in fp32 only."
+        return self.neighbours > 0
+
     def reset_parameters(self):
         "Fresh weights for f_e and f_n (PyTorch's default initialisation)."
         for lin in [*self.fe, *self.fn]: lin.reset_parameters()
@@ -264,6 +269,11 @@ class Generator(nn.Module):
     given to every node (a per-graph "style"); the first |h| − L stay independent per node."""
     sample_batch = 1024  # graphs per call when sampling many (`sample_jets`): the fused path's rate hardly grows beyond it (`11_bench`)
 
+    @property
+    def supports_bf16(self) -> bool:
+        "Whether bfloat16 autocast can run it: with k-NN messages (`neighbours` > 0), not with the fused fully connected edge network."
+        return all(l.supports_bf16 for l in self.layers)
+
     def __init__(self, n_nodes:int, # N, nodes per graph
                  node_features:int=3, # output features per node
                  hidden:int=32, # |h|
@@ -356,6 +366,11 @@ class Discriminator(nn.Module):
     MLP one more input: the spread of the pooled states over each group of g graphs scored together
     (groups never straddle the real and the generated half of a batch when g divides it), so a
     generator that makes the same graph every time is seen as such."""
+    @property
+    def supports_bf16(self) -> bool:
+        "Whether bfloat16 autocast can run it: with k-NN messages (`neighbours` > 0), not with the fused fully connected edge network."
+        return all(l.supports_bf16 for l in self.layers)
+
     def __init__(self, n_nodes:int, node_features:int=3, hidden:int=32, iters:int=1,
                  fe:tuple=(64, 128), fn:tuple=(256, 256), pos_dims:int=2, negative_slope:float=0.2,
                  dropout:float=0.5, # dropout inside f_e and f_n

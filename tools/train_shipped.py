@@ -8,16 +8,21 @@ best epoch by GFD as a generator-only, half-precision checkpoint to
 graphgan_nb/assets/generators/<representation>-<digit>.pt and appends a row (epochs, CPU
 minutes from the run's own history, best GFD and accuracy) to runs/shipped/models.csv.
 `jets:g` (gluon; q, t for the other JetNet classes) runs `graphgan train-jets` on --jet-data and
-ships the best epoch by the jet validator's score (mean W1 over real-vs-real) as jets-g.pt.
+ships the best epoch by the jet validator's score (mean W1 over real-vs-real) as jets-g.pt;
+`jets-fast:g` the O(N) EPiC networks (preset jets_fast) as jets-g-fast.pt, and `jets-fast150:g` the same
+networks for 150 particles per jet (preset jets_fast150, --jet-data from `generate-jets --particles 150`)
+as jets-g150-fast.pt.
 Models already exported are skipped; rerun the same command after a kill.
 """
 import argparse, json, os, subprocess, sys
 from pathlib import Path
 
+JET_REPS = {'jets': ('jets', '{}'), 'jets-fast': ('jets_fast', '{}-fast'), 'jets-fast150': ('jets_fast150', '{}150-fast')}  # preset, name
+
 def targets(specs):
     for s in specs:
         rep, _, digits = s.partition(':')
-        if rep in ('jets', 'jets-fast'): yield rep, digits; continue  # jets:g, jets-fast:g (the JetNet class letter)
+        if rep in JET_REPS: yield rep, digits; continue  # jets:g, jets-fast:g, jets-fast150:g (the JetNet class letter)
         a, _, b = digits.partition('-')
         for d in range(int(a), int(b or a) + 1): yield rep, d
 
@@ -35,12 +40,12 @@ def main():
     assets = Path(__file__).resolve().parents[1]/'graphgan_nb'/'assets'/'generators'; assets.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
     for rep, d in targets(a.models):
-        name = f'jets-{d}-fast' if rep == 'jets-fast' else f'{rep}-{d}'; dst = assets/f'{name}.pt'
+        name = 'jets-' + JET_REPS[rep][1].format(d) if rep in JET_REPS else f'{rep}-{d}'; dst = assets/f'{name}.pt'
         if dst.exists(): print(f'{name}: shipped already', flush=True); continue
         out = runs/name
         budget = [] if a.minutes is None else ['--minutes', str(a.minutes)]
-        if rep in ('jets', 'jets-fast'):
-            cmd = ['graphgan', 'train-jets', '--data', a.jet_data, '--preset', 'jets_fast' if rep == 'jets-fast' else 'jets',
+        if rep in JET_REPS:
+            cmd = ['graphgan', 'train-jets', '--data', a.jet_data, '--preset', JET_REPS[rep][0],
                    '--epochs', str(a.epochs), '--val-every', '1', '--out', str(out), '--no-progress', *budget, *a.extra.split()]
         else:
             cmd = ['graphgan', 'train-mnist', '--representation', rep, '--digit', str(d), '--epochs', str(a.epochs),

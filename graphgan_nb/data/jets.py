@@ -293,7 +293,7 @@ def merge_jet_shards(path:str|Path, # output file of a `generate_jets` run
     check_shards_complete(path, len(sizes), lambda k: _jet_shard_ok(path, k, sizes[k]), 'generate_jets', 'generate-jets')
     attrs = dict(generator='pythia8mc + fastjet (graphgan_nb)', jet_type=m['jet_type'], seed=m['seed'], R=m['R'],
                  shard_size=m['shard_size'], **{k: str(v) for k, v in m['pythia_jets'].items()})
-    with JetNetWriter(path, attrs=attrs) as w:
+    with JetNetWriter(path, n_particles=m['pythia_jets'].get('n_particles', 30), attrs=attrs) as w:
         for k in range(len(sizes)): w.append(*read_jetnet(shard_file(path, k)))
     if not keep_shards: remove_shards(path)
     return Path(path)
