@@ -178,7 +178,7 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
         n = max(n, batch*int(1 + 0.5/max(t1, 1e-6)))
         t = min(_time(lambda: run(n)) for _ in range(3))
     return dict(family=family, n_particles=n_particles, bf16=bf16, batch=batch, jets_per_s=n/t, peak_rss_mb=_peak_rss_mb(),
-                baseline_rss_mb=base)
+                baseline_rss_mb=base, checkpoint=None if checkpoint is None else str(checkpoint))
 
 def generator_rate(family:str, n_particles:int=30, batch:int|None=None, threads:int|None=None, bf16:bool=False,
                    checkpoint:str|None=None) -> dict:
@@ -192,6 +192,7 @@ def fast_simulation_rates(n_particles=(30, 150), # jet sizes to time the generat
                           threads:int|None=None,
                           checkpoint:str|None=None, # a trained `jets_fast` generator for the 30-particle EPiC rows
                           workers:int|None=None, # Pythia processes (default: all cores)
+                          checkpoint150:str|None=None, # a trained `jets_fast150` generator for the 150-particle EPiC rows
                          ) -> dict:
     "The EPiC generator against the paper's MPNN generator and Pythia 8 + FastJet, measured in one run, with the matmul peak."
     import os
@@ -203,7 +204,8 @@ def fast_simulation_rates(n_particles=(30, 150), # jet sizes to time the generat
                       shard_size=max(1, n_pythia//(4*(workers or os.cpu_count() or 1))), progress=False)
         pythia = n_pythia/(time.perf_counter() - t0)
     # the paper's fully connected MPNN runs in float32 only (its fused edge network has no bfloat16 path)
-    rows = [generator_rate(f, n, batch, threads, bf16, checkpoint if (f == 'epic' and n == 30) else None)
+    trained = {30: checkpoint, 150: checkpoint150}  # the other rows time untrained networks of the same sizes (the same cost)
+    rows = [generator_rate(f, n, batch, threads, bf16, trained.get(n) if f == 'epic' else None)
             for n in n_particles for f, bf16 in (('epic', False), ('epic', True), ('mpnn', False))]
     for r in rows:
         if 'error' in r: continue

@@ -800,7 +800,8 @@ def _bench_tracin_args(bsub):
 def _bench_fast_sim(args):
     from graphgan_nb.bench import fast_simulation_rates
     _bench_start(args)
-    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch, threads=args.threads, checkpoint=args.checkpoint)
+    res = fast_simulation_rates(n_pythia=args.n_pythia, batch=args.batch, threads=args.threads, checkpoint=args.checkpoint,
+                                checkpoint150=args.checkpoint150)
     print(f"torch {res['torch']}, {res['threads']} threads, fp32 matmul peak {res['matmul_gflops']:.0f} GFLOP/s; "
           f"Pythia 8 + FastJet: {res['pythia_jets_per_s']:.0f} jets/s ({res['n_pythia']} jets, {res['workers']} processes)")
     print(f"{'generator':9} {'N':>4} {'dtype':5} {'batch':>5} {'jets/s':>9} {'x Pythia':>8} {'x MPNN':>7} {'peak MB':>8}")
@@ -820,6 +821,8 @@ def _bench_fast_sim_args(bsub):
     f.add_argument('--n-pythia', type=_positive_int, default=6000, help='Pythia jets to time')
     _bench_options(f, 'batch', 'threads', 'out', checkpoint='a trained jets_fast generator for the 30-particle EPiC rows '
                                                             '(default: an untrained one)')
+    f.add_argument('--checkpoint150', default=None,
+                   help='a trained jets_fast150 generator for the 150-particle EPiC rows (default: an untrained one)')
 
 def _moved(new):
     "An `argparse` action for an old `graphgan bench` flag: one line naming the benchmark's new form, exit status 2."
