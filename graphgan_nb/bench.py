@@ -165,6 +165,9 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
     if checkpoint:
         from graphgan_nb.gan import load_jet_generator
         G = load_jet_generator(checkpoint)[0]
+        if G.n_nodes != n_particles or (family == 'epic') != hasattr(G, 'fit_multiplicity'):
+            raise ValueError(f"checkpoint: {checkpoint} is a {G.n_nodes}-particle {type(G).__name__}; "
+                             f"this row times {family} at {n_particles} particles")
     else:
         torch.manual_seed(0)
         G, _ = build_networks(dict(NETWORK_PRESETS['jets_fast' if family == 'epic' else 'jets_masked'], n_nodes=n_particles))

@@ -523,7 +523,7 @@ def _sample_args(sub):
     s.set_defaults(func=_sample)
     s.add_argument('checkpoint', help='a GAN checkpoint, or a generator shipped inside the package: shipped:sparse-D, shipped:superpixels-D '
                                       '(D = 0…9), shipped:jets-g (older names: shipped:jets_masked, shipped:jets), '
-                                      'shipped:jets-g-fast (the O(N) EPiC GAN)')
+                                      'shipped:jets-g-fast (the O(N) EPiC GAN), shipped:jets-g150-fast (the same at 150 particles)')
     s.add_argument('--n', type=_positive_int, default=16); s.add_argument('--seed', type=int, default=0)
     s.add_argument('--out', default='samples.png', help='.png for a picture, .pt for the tensor [n, N, F], .npy for float32 node features [n, N, 3] '
                                                           '(digits, in the sparse-MNIST normalisation), .hdf5 for jets in the JetNet layout '
@@ -540,9 +540,8 @@ def _generate_jets(args):
     n_shards = len(shard_sizes(args.n, args.shard_size))
     if args.count_shards: print(n_shards); return n_shards
     ks = _announce_shards(args, n_shards, out, 'jets'); t0 = time.perf_counter()
-    more = {} if args.particles == 30 else dict(n_particles=args.particles)  # (30 is not recorded: older runs resume as before)
     generate_jets(out, args.n, args.type, args.seed, args.R, args.workers, args.shard_size, progress=not args.no_progress,
-                  shards=ks, keep_shards=args.keep_shards, **more)
+                  shards=ks, keep_shards=args.keep_shards, n_particles=args.particles)
     if ks is not None: return _shards_done(ks, n_shards, out, time.perf_counter() - t0)
     print(f"wrote {args.n} {args.type} jets of {args.particles} particles to {out} in {time.perf_counter() - t0:.0f} s"); return str(out)
 
@@ -680,6 +679,8 @@ def _jet_metrics(args):
     from graphgan_nb.metrics import w1_table, jet_metrics
     if args.out: check_out(args.out, suffixes=('.json',))
     real, _ = read_jetnet(args.real); gen, _ = read_jetnet(args.gen)
+    if real.shape[1] != gen.shape[1]:
+        raise ValueError(f"gen: {args.gen} has {gen.shape[1]} particles per jet and {args.real} {real.shape[1]}; compare jets of the same width")
     table = w1_table(real, gen, seed=args.seed)
     print("W1 ×1e-3, mean ± std over P pairs of N-jet sets (paper Table 2 layout)")
     print(table.to_string(index=False))
@@ -815,8 +816,8 @@ def _bench_fast_sim(args):
 def _bench_fast_sim_args(bsub):
     "`graphgan bench fast-sim`."
     f = bsub.add_parser('fast-sim', help='EPiC vs the paper\'s MPNN vs Pythia: jets/s and peak memory at 30 and 150 particles',
-                        description='Jets per second and peak memory of the O(N) EPiC generator, the paper\'s MPNN and '
-                                    'Pythia 8 + FastJet at 30 and 150 particles, measured in one run.')
+                        description='Jets per second and peak memory of the O(N) EPiC generator and the paper\'s MPNN at 30 and '
+                                    '150 particles, and of Pythia 8 + FastJet (30), measured in one run.')
     f.set_defaults(func=_bench_fast_sim)
     f.add_argument('--n-pythia', type=_positive_int, default=6000, help='Pythia jets to time')
     _bench_options(f, 'batch', 'threads', 'out', checkpoint='a trained jets_fast generator for the 30-particle EPiC rows '

@@ -330,7 +330,7 @@ def r1_penalty(D, # the discriminator
 
 def supports_bf16(*networks) -> bool:
     "Whether bfloat16 autocast can run all these networks (each says so: an MPNN only with k-NN messages, EPiC networks always)."
-    return all(getattr(net, 'supports_bf16', True) for net in networks)
+    return all(getattr(getattr(net, 'module', net), 'supports_bf16', True) for net in networks)  # (a DDP wrapper: its module)
 
 @patch
 def train_epoch(self:GANTrainer, bar=None) -> dict:
@@ -569,7 +569,7 @@ def plot_history(history:list[dict], # `GANTrainer.history` or rows of `history.
 
 # %% ../nbs/05_gan.ipynb #092452d0
 def jet_gan_graphs(particle_features, # JetNet particles `[M, 30, 4]`
-                   preset:str='jets', # "jets" (zero padding, 3 features), "jets_masked" (learned mask, 4 features) or "jets_fast" (EPiC, 4 features)
+                   preset:str='jets', # "jets" (zero padding, 3 features), "jets_masked" (learned mask, 4 features), "jets_fast"/"jets_fast150" (EPiC)
                    scaler=None, # a fitted `JetScaler` (default: fitted on these jets)
                    quantile:float=0.9999, # the scaler's quantile when it is fitted here (1: the maxima, as the paper)
                    pt_log:bool=False, # when fitted here: scale log pT_rel (see `JetScaler`)

@@ -15,7 +15,7 @@ JET_HISTOGRAMS = {  # key: (axis label, log-scale y)
     'phi_rel': (r'particle $\phi^\mathrm{rel}$ (rad)', True),
     'pt_rel': (r'particle $p_\mathrm{T}^\mathrm{rel}$', True),
     'm_over_pt': (r'jet $m/p_\mathrm{T}$', False),
-    'multiplicity': ('particles per jet (of 30 stored)', False),
+    'multiplicity': ('particles per jet (of {N} stored)', False),  # {N}: the jets' width, 30 or 150
 }
 
 def jet_feature_values(particle_features, # JetNet particles `[N, 30, 4]`
@@ -47,7 +47,7 @@ def plot_jet_features(real, # real jets `[N, 30, 4]`
         w1s = {}
         for c, (k, (label, logy)) in enumerate(JET_HISTOGRAMS.items()):
             r = vr[k]
-            edges = (np.arange(-0.5, 31) if k == 'multiplicity' else
+            edges = (np.arange(-0.5, np.shape(real)[1] + 1) if k == 'multiplicity' else
                      np.linspace(*np.quantile(r, [0.0005, 0.9995]) if k != 'pt_rel' else (0, np.quantile(r, 0.9995)), bins + 1))
             ax, rax = axs[0, c], axs[1, c]
             hr, _ = np.histogram(r, edges); nr = hr.sum()
@@ -62,7 +62,7 @@ def plot_jet_features(real, # real jets `[N, 30, 4]`
                 centres = (edges[1:] + edges[:-1])/2
                 ok = (hr > 0) & (hg > 0)
                 rax.errorbar(centres[ok], ratio[ok], err[ok], fmt='o', ms=2.5, color='tab:red', lw=1)
-            rax.axhline(1, color='k', lw=0.8); rax.set_ylim(0, 2); rax.set_xlabel(label, fontsize=12)
+            rax.axhline(1, color='k', lw=0.8); rax.set_ylim(0, 2); rax.set_xlabel(label.replace('{N}', str(np.shape(real)[1])), fontsize=12)
             if c == 0: ax.set_ylabel('fraction per bin', fontsize=12); rax.set_ylabel('gen/real', fontsize=11)
             if logy: ax.set_yscale('log')
             ax.tick_params(labelsize=10); rax.tick_params(labelsize=10)

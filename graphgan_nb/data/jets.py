@@ -89,7 +89,7 @@ def jetnet_chunks(src, # a JetNet HDF5 file, an array `[N, P, 4]`, or a pair (pa
 def read_jetnet(path:str|Path, # a JetNet HDF5 file (`g.hdf5`, ...) or one written by `write_jetnet`
                 max_jets:int|None=None, # read only the first `max_jets` jets
                ) -> tuple[np.ndarray, np.ndarray]:
-    "Read `(particle_features [N, 30, 4], jet_features [N, 4])` from a JetNet HDF5 file (one `jetnet_chunks` slice)."
+    "Read `(particle_features [N, P, 4], jet_features [N, 4])` from a JetNet HDF5 file (P = 30, or 150 for JetNet150; one `jetnet_chunks` slice)."
     (pf, jf), = jetnet_chunks(Path(path), chunk=2**62, jet_features=True, max_jets=max_jets)
     return pf, jf
 
@@ -273,6 +273,7 @@ def generate_jets(path:str|Path, # output JetNet HDF5 file (written atomically o
                  ) -> Path:
     "Generate `n_jets` Pythia jets in resumable shards, in parallel, and merge them into a JetNet file; same `seed` → same file."
     from graphgan_nb.data import jets as mod  # workers import the functions by module name
+    if kw.get('n_particles') == 30: kw.pop('n_particles')  # the default is not recorded: older runs' manifests match
     pythia_settings(jet_type)
     if n_jets < 1: raise ValueError(f"n_jets: expected >= 1, got {n_jets}")
     if not 0 < R < 2: raise ValueError(f"R: expected a jet radius in (0, 2), got {R}")
