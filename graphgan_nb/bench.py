@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from .mpnn import PRESETS, build_gan, mpnn_flops
 from .gan import lsgan_d_loss, lsgan_g_loss, NETWORK_PRESETS, build_networks, sample_batch
+from .epic import EPiCGenerator
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'generation_rate', 'training_rate', 'max_output_difference', 'measure', 'run_benchmark',
@@ -165,7 +166,7 @@ def measure_generator(family:str, # "epic" (the O(N) networks, `jets_fast`) or "
     if checkpoint:
         from graphgan_nb.gan import load_jet_generator
         G = load_jet_generator(checkpoint)[0]
-        if G.n_nodes != n_particles or (family == 'epic') != hasattr(G, 'fit_multiplicity'):
+        if G.n_nodes != n_particles or (family == 'epic') != isinstance(G, EPiCGenerator):
             raise ValueError(f"checkpoint: {checkpoint} is a {G.n_nodes}-particle {type(G).__name__}; "
                              f"this row times {family} at {n_particles} particles")
     else:

@@ -604,13 +604,14 @@ def _train_jets_in(args, cfg, out):
     from dataclasses import asdict
     from graphgan_nb.core import file_record
     from graphgan_nb.data.jets import read_jetnet
-    from graphgan_nb.gan import GANTrainer, NETWORK_PRESETS, jet_gan_graphs, sample_jets, plot_history
+    from graphgan_nb.gan import GANTrainer, JET_PRESETS, NETWORK_PRESETS, jet_gan_graphs, sample_jets, plot_history
     from graphgan_nb.metrics import w1_bootstrap, jet_validator
     pf, _ = read_jetnet(args.data)  # validated here, once: the calls below are told so (checked=True)
     want = NETWORK_PRESETS[cfg.preset]['n_nodes']
     if pf.shape[1] != want:
+        fits = [k for k in JET_PRESETS if NETWORK_PRESETS[k]['n_nodes'] == pf.shape[1]]
         raise ValueError(f"data: {args.data} has {pf.shape[1]} particles per jet; preset {cfg.preset} expects {want} "
-                         f"(jets_fast150 is for 150, the others for 30)")
+                         f"(presets for {pf.shape[1]}: {', '.join(fits) or 'none'})")
     n_train, test_start = _split(len(pf), args.test_fraction, args.limit)
     x, sc = jet_gan_graphs(pf[:n_train], cfg.preset, quantile=1.0 if args.paper else args.scale_quantile, pt_log=args.log_pt and not args.paper,
                            checked=True)
